@@ -1,0 +1,254 @@
+"""Loading a survey export, checking it against the instrument, and scoring the constructs.
+
+``load_survey`` reads a CSV file (never writes it), checks every cell against the instrument and
+either returns a typed table or raises one ``SurveyValidationError`` that lists every problem
+with its row, column, offending value and what was expected. Nothing is dropped or repaired
+silently. ``score_constructs`` is separate: it recodes reverse-worded items and averages each
+construct's items.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers import instrument as ins
+from helpers import settings
+
+# How many problems the error message prints; ``SurveyValidationError.problems`` keeps all.
+MESSAGE_PROBLEM_LIMIT = 40
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the file. ``row`` counts data rows from 1 (the header is not a row)."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: str
+
+    def describe(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row} (file line {self.row + 1})")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        place = ", ".join(where) if where else "file"
+        found = "" if self.value is None else f": found {self.value!r}"
+        return f"{place}{found}; expected {self.expected}"
+
+
+class SurveyValidationError(ValueError):
+    """The survey file does not match the instrument. ``problems`` lists every issue found."""
+
+    def __init__(self, path: Path, problems: list[Problem]):
+        self.path = Path(path)
+        self.problems = problems
+        shown = problems[:MESSAGE_PROBLEM_LIMIT]
+        lines = [f"{self.path.name}: {len(problems)} problem(s) found; nothing was loaded."]
+        lines += [f"  - {problem.describe()}" for problem in shown]
+        if len(problems) > len(shown):
+            lines.append(
+                f"  ... and {len(problems) - len(shown)} more "
+                "(all of them are in the error's .problems list)"
+            )
+        super().__init__("\n".join(lines))
+
+    def problem_table(self) -> pd.DataFrame:
+        """Every problem as a table (row, column, value, expected)."""
+        return pd.DataFrame([vars(p) for p in self.problems])
+
+
+def load_survey(path: str | Path | None = None) -> pd.DataFrame:
+    """Read a survey export and check it against the instrument.
+
+    Returns one row per firm (indexed by ``firm_id``): firm characteristics as ordered
+    categories, platform use as True/False, Likert answers as integers 1-5 exactly as given
+    (reverse-worded items are *not* recoded here; see ``score_constructs``).
+    """
+    path = Path(settings.survey_file() if path is None else path)
+    text = _read_text(path)
+    raw = _parse_csv(path, text)
+    problems = _column_problems(raw)
+    if problems:
+        raise SurveyValidationError(path, problems)
+    problems = _cell_problems(raw)
+    if problems:
+        raise SurveyValidationError(path, problems)
+    return _typed(raw)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SurveyValidationError(
+            path, [Problem(None, None, str(path), "an existing CSV file")]
+        ) from None
+    if not data.strip():
+        raise SurveyValidationError(
+            path, [Problem(None, None, None, "a header line and one row per firm; the file is empty")]
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise SurveyValidationError(
+            path,
+            [
+                Problem(
+                    line - 1 if line > 1 else None,
+                    None,
+                    repr(data[error.start : error.start + 4]),
+                    f"text encoded as UTF-8 (undecodable byte at file line {line}); "
+                    "save the file as 'CSV UTF-8'",
+                )
+            ],
+        ) from None
+
+
+def _parse_csv(path: Path, text: str) -> pd.DataFrame:
+    header_line = text.splitlines()[0]
+    header = next(csv.reader([header_line]))
+    if len(header) == 1:
+        for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
+            if delimiter in header_line:
+                raise SurveyValidationError(
+                    path,
+                    [
+                        Problem(
+                            None,
+                            None,
+                            header_line[:60],
+                            f"comma-separated columns; the header is separated by {name}s "
+                            f"({delimiter!r}); export the file as comma-separated CSV",
+                        )
+                    ],
+                )
+    # Every cell is read as text so that nothing is converted or dropped before it is checked.
+    table = pd.read_csv(
+        io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
+    )
+    if table.empty:
+        raise SurveyValidationError(
+            path, [Problem(None, None, None, "at least one data row after the header; found none")]
+        )
+    return table
+
+
+def _column_problems(raw: pd.DataFrame) -> list[Problem]:
+    expected = ins.survey_columns()
+    found = list(raw.columns)
+    problems = []
+    for column in found:
+        if str(column).startswith("Unnamed:"):
+            problems.append(Problem(None, str(column), "", "every column to have a header name"))
+        elif column not in expected:
+            problems.append(
+                Problem(None, column, None, "only the instrument's columns (see data/codebook.csv)")
+            )
+    # pandas renames a repeated header 'x' to 'x.1'
+    for column in found:
+        base, _, suffix = str(column).rpartition(".")
+        if suffix.isdigit() and base in expected:
+            problems[:] = [p for p in problems if p.column != column]
+            problems.append(Problem(None, base, None, "each column to appear once"))
+    for column in expected:
+        if column not in found:
+            problems.append(Problem(None, column, None, "this column to be present (it is missing)"))
+    return problems
+
+
+def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
+    problems: list[Problem] = []
+    rows = range(1, len(raw) + 1)
+    cells = {column: raw[column].str.strip() for column in raw.columns}
+
+    seen: dict[int, int] = {}
+    for row, value in zip(rows, cells[ins.FIRM_ID]):
+        if value == "":
+            problems.append(Problem(row, ins.FIRM_ID, value, "a firm ID (missing answer)"))
+        elif not value.isdigit() or int(value) == 0:
+            problems.append(Problem(row, ins.FIRM_ID, value, "a positive whole number"))
+        elif int(value) in seen:
+            problems.append(
+                Problem(row, ins.FIRM_ID, value, f"a unique firm ID (row {seen[int(value)]} has it too)")
+            )
+        else:
+            seen[int(value)] = row
+
+    for characteristic in ins.CHARACTERISTICS:
+        allowed = characteristic.categories
+        for row, value in zip(rows, cells[characteristic.column]):
+            if value not in allowed:
+                what = "an answer (missing answer): " if value == "" else ""
+                problems.append(
+                    Problem(row, characteristic.column, value, what + "one of " + " | ".join(allowed))
+                )
+
+    for column in ins.platform_columns():
+        for row, value in zip(rows, cells[column]):
+            if value not in (ins.YES, ins.NO):
+                what = "an answer (missing answer): " if value == "" else ""
+                problems.append(Problem(row, column, value, f"{what}{ins.YES} or {ins.NO}"))
+
+    scale = f"a whole number from {ins.LIKERT_MIN} to {ins.LIKERT_MAX}"
+    for column in ins.item_columns():
+        for row, value in zip(rows, cells[column]):
+            if value == "":
+                problems.append(Problem(row, column, value, f"an answer (missing answer): {scale}"))
+                continue
+            number = _as_number(value)
+            if number is None:
+                problems.append(Problem(row, column, value, f"{scale} (this is text, not a number)"))
+            elif number != int(number) or not ins.LIKERT_MIN <= number <= ins.LIKERT_MAX:
+                problems.append(Problem(row, column, value, f"{scale} (outside the answer scale)"))
+    return problems
+
+
+def _as_number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _typed(raw: pd.DataFrame) -> pd.DataFrame:
+    survey = pd.DataFrame(index=pd.Index(raw[ins.FIRM_ID].str.strip().astype("int64"), name=ins.FIRM_ID))
+    for characteristic in ins.CHARACTERISTICS:
+        survey[characteristic.column] = pd.Categorical(
+            raw[characteristic.column].str.strip().to_numpy(),
+            categories=list(characteristic.categories),
+            ordered=True,
+        )
+    for column in ins.platform_columns():
+        survey[column] = (raw[column].str.strip() == ins.YES).to_numpy()
+    for column in ins.item_columns():
+        survey[column] = raw[column].str.strip().astype(float).astype("int64").to_numpy()
+    return survey
+
+
+def recode_reverse_items(survey: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the Likert answers with reverse-worded items recoded (1<->5, 2<->4)."""
+    answers = survey[ins.item_columns()].copy()
+    for column in ins.reverse_item_columns():
+        answers[column] = (ins.LIKERT_MIN + ins.LIKERT_MAX) - answers[column]
+    return answers
+
+
+def score_constructs(survey: pd.DataFrame) -> pd.DataFrame:
+    """Construct scores: the mean of each construct's items after recoding reverse items.
+
+    One column per construct key (``partnership_collaboration``, ``international_trade``, ...),
+    one row per firm; the scores lie on the 1-5 answer scale.
+    """
+    answers = recode_reverse_items(survey)
+    scores = pd.DataFrame(index=survey.index)
+    for construct in ins.CONSTRUCTS:
+        scores[construct.key] = answers[construct.item_columns].mean(axis=1)
+    return scores

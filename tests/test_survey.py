@@ -1,0 +1,201 @@
+"""Loading and validating survey files, and scoring the constructs."""
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import instrument as ins
+from helpers import settings
+from helpers.survey import SurveyValidationError, load_survey, recode_reverse_items, score_constructs
+
+SHIPPED = settings.SHIPPED_SURVEY_FILE
+
+
+def shipped_table() -> pd.DataFrame:
+    return pd.read_csv(SHIPPED, dtype=str, keep_default_na=False)
+
+
+def write(tmp_path: Path, table: pd.DataFrame, name: str = "survey.csv", **options) -> Path:
+    path = tmp_path / name
+    table.to_csv(path, index=False, **options)
+    return path
+
+
+def problems_of(path: Path) -> list:
+    with pytest.raises(SurveyValidationError) as caught:
+        load_survey(path)
+    return caught.value.problems
+
+
+def test_shipped_file_loads_with_one_row_per_firm_and_typed_columns():
+    survey = load_survey(SHIPPED)
+    assert len(survey) == 190
+    assert survey.index.name == ins.FIRM_ID and survey.index.is_unique
+    assert survey["uses_website"].dtype == bool
+    assert str(survey["firm_size"].dtype) == "category"
+    assert survey[ins.item_columns()].dtypes.eq("int64").all()
+
+
+def test_loading_never_changes_the_file(tmp_path):
+    path = write(tmp_path, shipped_table())
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    load_survey(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_missing_column_is_named(tmp_path):
+    path = write(tmp_path, shipped_table().drop(columns=["mr_3"]))
+    (problem,) = problems_of(path)
+    assert problem.column == "mr_3" and "missing" in problem.expected
+
+
+def test_unknown_column_is_named(tmp_path):
+    table = shipped_table()
+    table["favourite_colour"] = "blue"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.column == "favourite_colour"
+
+
+def test_answer_outside_the_scale_names_row_column_value_and_scale(tmp_path):
+    table = shipped_table()
+    table.loc[4, "it_2"] = "7"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert (problem.row, problem.column, problem.value) == (5, "it_2", "7")
+    assert "from 1 to 5" in problem.expected
+    with pytest.raises(SurveyValidationError, match=r"row 5 \(file line 6\), column 'it_2': found '7'"):
+        load_survey(tmp_path / "survey.csv")
+
+
+def test_text_in_a_numeric_answer(tmp_path):
+    table = shipped_table()
+    table.loc[0, "oe_1"] = "agree"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert (problem.row, problem.column, problem.value) == (1, "oe_1", "agree")
+    assert "text, not a number" in problem.expected
+
+
+def test_fractional_answer_is_outside_the_scale(tmp_path):
+    table = shipped_table()
+    table.loc[2, "gl_1"] = "3.5"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.value == "3.5"
+
+
+def test_unknown_category_lists_the_allowed_ones(tmp_path):
+    table = shipped_table()
+    table.loc[9, "firm_size"] = "Large"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.column == "firm_size" and "Small | Medium" in problem.expected
+
+
+def test_platform_answer_must_be_yes_or_no(tmp_path):
+    table = shipped_table()
+    table.loc[3, "uses_linkedin"] = "1"
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.column == "uses_linkedin" and "Yes or No" in problem.expected
+
+
+def test_duplicate_firm_ids_point_at_both_rows(tmp_path):
+    table = shipped_table()
+    table.loc[10, ins.FIRM_ID] = table.loc[2, ins.FIRM_ID]
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.row == 11 and "row 3" in problem.expected
+
+
+def test_missing_answers_are_reported_not_dropped(tmp_path):
+    table = shipped_table()
+    table.loc[0, "pcdp_1"] = ""
+    table.loc[7, "business_age"] = ""
+    problems = problems_of(write(tmp_path, table))
+    assert {(p.row, p.column) for p in problems} == {(1, "pcdp_1"), (8, "business_age")}
+    assert all("missing answer" in p.expected for p in problems)
+
+
+def test_every_problem_is_listed_in_one_error(tmp_path):
+    table = shipped_table()
+    table.loc[0, "it_1"] = "9"
+    table.loc[1, "it_1"] = "x"
+    table = table.drop(columns=["ia_4"])
+    # column problems are reported first: a file with the wrong columns is not read cell by cell
+    (problem,) = problems_of(write(tmp_path, table))
+    assert problem.column == "ia_4"
+    table = shipped_table()
+    table.loc[0, "it_1"] = "9"
+    table.loc[1, "it_1"] = "x"
+    table.loc[2, "firm_size"] = "Huge"
+    assert len(problems_of(write(tmp_path, table))) == 3
+
+
+def test_long_error_messages_keep_every_problem(tmp_path):
+    table = shipped_table()
+    table["it_1"] = "9"
+    with pytest.raises(SurveyValidationError) as caught:
+        load_survey(write(tmp_path, table))
+    assert len(caught.value.problems) == 190
+    assert "more" in str(caught.value)
+    assert len(caught.value.problem_table()) == 190
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("")
+    (problem,) = problems_of(path)
+    assert "empty" in problem.expected
+
+
+def test_header_without_rows(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text(",".join(ins.survey_columns()) + "\n")
+    (problem,) = problems_of(path)
+    assert "data row" in problem.expected
+
+
+def test_semicolon_delimiter_is_recognised(tmp_path):
+    path = write(tmp_path, shipped_table(), sep=";")
+    (problem,) = problems_of(path)
+    assert "semicolon" in problem.expected
+
+
+def test_wrong_encoding_is_recognised(tmp_path):
+    path = write(tmp_path, shipped_table(), encoding="utf-16")
+    (problem,) = problems_of(path)
+    assert "UTF-8" in problem.expected
+
+
+def test_latin1_text_names_the_line(tmp_path):
+    table = shipped_table()
+    table.loc[5, "business_nature"] = "Café"
+    path = write(tmp_path, table, encoding="latin-1")
+    (problem,) = problems_of(path)
+    assert problem.row == 6 and "UTF-8" in problem.expected
+
+
+def test_missing_file(tmp_path):
+    (problem,) = problems_of(tmp_path / "nowhere.csv")
+    assert "existing" in problem.expected
+
+
+def test_recoding_reverses_only_reverse_worded_items():
+    survey = load_survey(SHIPPED)
+    recoded = recode_reverse_items(survey)
+    for column in ins.item_columns():
+        expected = 6 - survey[column] if column in ins.reverse_item_columns() else survey[column]
+        assert (recoded[column] == expected).all(), column
+
+
+def test_construct_score_is_the_mean_of_recoded_items():
+    answers = {column: 3 for column in ins.item_columns()}
+    answers.update({"oe_1": 5, "oe_2": 4, "oe_3": 1, "oe_4": 4})  # oe_3 reverse-worded: 1 -> 5
+    survey = pd.DataFrame([answers], index=pd.Index([1], name=ins.FIRM_ID))
+    scores = score_constructs(survey)
+    assert scores.loc[1, "operational_efficiency"] == pytest.approx((5 + 4 + 5 + 4) / 4)
+    assert scores.loc[1, "market_reach"] == 3
+    assert list(scores.columns) == ins.construct_keys()
+
+
+def test_scores_stay_on_the_answer_scale():
+    scores = score_constructs(load_survey(SHIPPED))
+    assert np.all((scores >= 1) & (scores <= 5))
