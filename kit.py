@@ -1,0 +1,175 @@
+"""The kit's commands. Needs only Python 3.11+ to start; it sets up everything else.
+
+    python3 kit.py replicate          run every notebook on the shipped data -> results/
+    python3 kit.py test               unit tests, strict nbval on every notebook, lint
+    python3 kit.py lab                open JupyterLab in the kit's environment
+
+Each command first makes sure the local virtual environment ``.venv`` exists and holds the
+pinned packages of requirements.txt (installed once, again only when the pins change).
+``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks in place to update their stored
+outputs (for maintainers: stored outputs are never edited by hand).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+NOTEBOOKS = ROOT / "notebooks"
+STAMP = VENV / "kit-installed.sha256"
+
+
+def venv_python() -> Path:
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / scripts / f"python{suffix}"
+
+
+def in_kit_environment() -> bool:
+    """True inside .venv, or when KIT_NO_VENV=1 says the current Python is already set up."""
+    if os.environ.get("KIT_NO_VENV") == "1":
+        return True
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def requirements_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("requirements.txt", "pyproject.toml"):
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_environment() -> None:
+    """Create .venv and install the pinned requirements when missing or out of date."""
+    if not venv_python().exists():
+        print("Creating the virtual environment .venv ...", flush=True)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    fingerprint = requirements_fingerprint()
+    if STAMP.exists() and STAMP.read_text().strip() == fingerprint:
+        return
+    print("Installing the pinned packages into .venv (first run only; a few minutes) ...", flush=True)
+    pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "install", "-r", str(ROOT / "requirements.txt")], check=True)
+    subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
+    STAMP.write_text(fingerprint + "\n")
+
+
+def rerun_in_environment() -> int:
+    ensure_environment()
+    command = [str(venv_python()), str(ROOT / "kit.py"), *sys.argv[1:]]
+    return subprocess.run(command, cwd=ROOT).returncode
+
+
+def lesson_notebooks() -> list[Path]:
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute_notebook(path: Path, output: Path | None) -> tuple[str, float, str]:
+    """Run one notebook top to bottom; write it to ``output`` (or back in place if None)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    start = time.perf_counter()
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    status, detail = "ok", ""
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        status, detail = "FAILED", _last_lines(str(error))
+    target = output if output is not None else path
+    if status == "ok" or output is not None:
+        nbformat.write(notebook, target)
+    return status, time.perf_counter() - start, detail
+
+
+def _last_lines(text: str, count: int = 12) -> str:
+    return "\n".join(text.strip().splitlines()[-count:])
+
+
+def run_notebooks(paths: list[Path], output_folder: Path | None, workers: int) -> bool:
+    from concurrent.futures import ProcessPoolExecutor
+
+    outputs = [None if output_folder is None else output_folder / p.name for p in paths]
+    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
+        results = list(pool.map(execute_notebook, paths, outputs))
+    print(f"\n{'notebook':<40} {'status':<8} {'seconds':>8}")
+    for path, (status, seconds, _) in zip(paths, results):
+        print(f"{path.name:<40} {status:<8} {seconds:>8.1f}")
+    for path, (status, _, detail) in zip(paths, results):
+        if status != "ok":
+            print(f"\n--- {path.name} stopped with an error:\n{detail}")
+    return all(status == "ok" for status, _, _ in results)
+
+
+def replicate(arguments: argparse.Namespace) -> int:
+    if arguments.data:
+        data = Path(arguments.data).resolve()
+        if not data.is_file():
+            print(f"--data {arguments.data}: no such file")
+            return 2
+        os.environ["KIT_SURVEY_FILE"] = str(data)
+    results = Path(os.environ.get("KIT_RESULTS_DIR", ROOT / "results")).resolve()
+    os.environ["KIT_RESULTS_DIR"] = str(results)
+    executed = results / "notebooks"
+    executed.mkdir(parents=True, exist_ok=True)
+    survey = os.environ.get("KIT_SURVEY_FILE", "data/sme_kerala_survey.csv (shipped, synthetic)")
+    print(f"Replicating on {survey}\nResults go to {results}")
+    start = time.perf_counter()
+    ok = run_notebooks(lesson_notebooks(), executed, arguments.workers)
+    print(f"\n{'all notebooks ran' if ok else 'SOME NOTEBOOKS FAILED'} in {time.perf_counter() - start:.1f} s")
+    print(f"executed notebooks: {executed}\ntables: {results / 'tables'}\nfigures: {results / 'figures'}")
+    return 0 if ok else 1
+
+
+def test(arguments: argparse.Namespace) -> int:
+    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode
+    tests = subprocess.run([sys.executable, "-m", "pytest", *arguments.pytest_args], cwd=ROOT).returncode
+    if lint != 0:
+        print("ruff found lint problems (see above)")
+    return tests or lint
+
+
+def lab(arguments: argparse.Namespace) -> int:
+    return subprocess.run([sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS)], cwd=ROOT).returncode
+
+
+def refresh(arguments: argparse.Namespace) -> int:
+    paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks()
+    os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
+    return 0 if run_notebooks(paths, None, arguments.workers) else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("replicate", help="run every notebook and write results/")
+    run.add_argument("--data", help="your own survey CSV (same instrument) instead of the shipped data")
+    run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
+    run.set_defaults(handler=replicate)
+    check = commands.add_parser("test", help="unit tests, strict nbval, lint")
+    check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
+    check.set_defaults(handler=test)
+    commands.add_parser("lab", help="start JupyterLab").set_defaults(handler=lab)
+    again = commands.add_parser("refresh", help="re-execute notebooks in place (maintainers)")
+    again.add_argument("notebooks", nargs="*")
+    again.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    again.set_defaults(handler=refresh)
+    arguments = parser.parse_args()
+    if not in_kit_environment():
+        return rerun_in_environment()
+    return arguments.handler(arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
