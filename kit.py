@@ -84,7 +84,9 @@ def execute_notebook(path: Path, output: Path | None) -> tuple[str, float, str]:
     )
     status, detail = "ok", ""
     try:
-        client.execute()
+        # the kernel's own log (e.g. ipykernel's transport notice) is not for students;
+        # cell errors still arrive through the notebook protocol
+        client.execute(stderr=subprocess.DEVNULL)
     except CellExecutionError as error:
         status, detail = "FAILED", _last_lines(str(error))
     target = output if output is not None else path
@@ -127,7 +129,8 @@ def replicate(arguments: argparse.Namespace) -> int:
     print(f"Replicating on {survey}\nResults go to {results}")
     start = time.perf_counter()
     ok = run_notebooks(lesson_notebooks(), executed, arguments.workers)
-    print(f"\n{'all notebooks ran' if ok else 'SOME NOTEBOOKS FAILED'} in {time.perf_counter() - start:.1f} s")
+    verdict = "all notebooks ran" if ok else "SOME NOTEBOOKS FAILED"
+    print(f"\n{verdict} in {time.perf_counter() - start:.1f} s")
     print(f"executed notebooks: {executed}\ntables: {results / 'tables'}\nfigures: {results / 'figures'}")
     return 0 if ok else 1
 
@@ -151,7 +154,9 @@ def refresh(arguments: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("replicate", help="run every notebook and write results/")
     run.add_argument("--data", help="your own survey CSV (same instrument) instead of the shipped data")

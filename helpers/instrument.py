@@ -265,6 +265,36 @@ def survey_columns() -> list[str]:
     return [FIRM_ID, *characteristic_columns(), *platform_columns(), *item_columns()]
 
 
+def constructs_table() -> pd.DataFrame:
+    """The six constructs: the paper's name, the kit's short name, role in the model, item count."""
+    rows = [
+        {
+            "construct": c.label,
+            "abbreviation": c.abbreviation,
+            "column": c.key,
+            "role in the model": c.role,
+            "items": len(c.items),
+        }
+        for c in CONSTRUCTS
+    ]
+    return pd.DataFrame(rows)
+
+
+def items_table() -> pd.DataFrame:
+    """The Likert part of the questionnaire: construct, item column, statement, reverse-worded."""
+    rows = [
+        {
+            "construct": f"{c.label} ({c.abbreviation})",
+            "item": item.column,
+            "statement": item.text,
+            "reverse_worded": "yes" if item.reverse else "",
+        }
+        for c in CONSTRUCTS
+        for item in c.items
+    ]
+    return pd.DataFrame(rows)
+
+
 def codebook() -> pd.DataFrame:
     """One row per survey column: question, type, allowed values, construct and notes."""
     likert = "; ".join(f"{code} = {label}" for code, label in LIKERT_SCALE.items())

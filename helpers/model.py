@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from helpers import instrument as ins
 
@@ -41,6 +42,16 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
     Hypothesis("H3b", "global_logistics", "innovation_agility"),
     Hypothesis("H3c", "global_logistics", "operational_efficiency"),
 )
+
+def hypotheses_table() -> pd.DataFrame:
+    """The eight hypotheses: code, predictor, outcome, in the paper's words."""
+    labels = ins.construct_labels()
+    rows = [
+        {"hypothesis": h.code, "predictor": labels[h.predictor], "outcome": labels[h.outcome]}
+        for h in HYPOTHESES
+    ]
+    return pd.DataFrame(rows).set_index("hypothesis")
+
 
 # Variables in the causal order of Figure 2 (the order used for every matrix in the kit).
 VARIABLES: tuple[str, ...] = tuple(ins.construct_keys())

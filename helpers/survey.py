@@ -79,6 +79,8 @@ def load_survey(path: str | Path | None = None) -> pd.DataFrame:
         raise SurveyValidationError(path, problems)
     problems = _cell_problems(raw)
     if problems:
+        order = {column: k for k, column in enumerate(ins.survey_columns())}
+        problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
         raise SurveyValidationError(path, problems)
     return _typed(raw)
 

@@ -136,7 +136,7 @@ def implied_correlations(betas: dict[tuple[str, str], float]) -> np.ndarray:
     inverse = np.linalg.inv(np.eye(p) - b)
     # Residual variances make every variance 1; outcome residuals get the assumed correlations.
     psi = np.zeros((p, p))
-    for k, name in enumerate(names):
+    for k in range(p):
         row = b[k]
         partial = inverse @ psi @ inverse.T  # variances of the predictors so far
         explained = row @ partial @ row
@@ -316,7 +316,8 @@ def _acceptable(answers: pd.DataFrame) -> bool:
             return False
         items = answers[construct.item_columns].to_numpy(dtype=float)
         k_items = items.shape[1]
-        alpha = k_items / (k_items - 1) * (1 - items.var(axis=0, ddof=1).sum() / items.sum(axis=1).var(ddof=1))
+        item_variance = items.var(axis=0, ddof=1).sum()
+        alpha = k_items / (k_items - 1) * (1 - item_variance / items.sum(axis=1).var(ddof=1))
         if alpha < MIN_CRONBACH_ALPHA:
             return False
     return True

@@ -18,7 +18,10 @@ def test_190_firms():
     assert len(SURVEY) == int(published.fact("n_firms")) == 190
 
 
-@pytest.mark.parametrize("row", list(published.table1().itertuples()), ids=lambda r: f"{r.characteristic}:{r.category}")
+TABLE1_ROWS = list(published.table1().itertuples())
+
+
+@pytest.mark.parametrize("row", TABLE1_ROWS, ids=lambda r: f"{r.characteristic}:{r.category}")
 def test_table1_frequency(row):
     column = next(c.column for c in ins.CHARACTERISTICS if c.label == row.characteristic)
     assert (SURVEY[column] == row.category).sum() == row.frequency

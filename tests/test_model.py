@@ -33,9 +33,10 @@ def test_closed_form_equals_semopy(correlated, direct):
     closed = model.closed_form_fit(model.ml_covariance(SCORES), len(SCORES), correlated, direct)
     regressions = estimates[estimates["op"] == "~"]
     assert len(regressions) == (11 if direct else 8)
-    for row in regressions.itertuples():
-        assert float(closed.path(row.rval, row.lval, standardized=False)) == pytest.approx(row.Estimate, abs=1e-5)
-        assert float(closed.path(row.rval, row.lval)) == pytest.approx(row[5], abs=1e-5)
+    for row in regressions.to_dict("records"):
+        raw = closed.path(row["rval"], row["lval"], standardized=False)
+        assert float(raw) == pytest.approx(row["Estimate"], abs=1e-5)
+        assert float(closed.path(row["rval"], row["lval"])) == pytest.approx(row["Est. Std"], abs=1e-5)
     assert float(closed.chi_square) == pytest.approx(fitted.last_result.fun * len(SCORES), abs=1e-5)
 
 
