@@ -103,8 +103,12 @@ def run_notebooks(paths: list[Path], output_folder: Path | None, workers: int) -
     from concurrent.futures import ProcessPoolExecutor
 
     outputs = [None if output_folder is None else output_folder / p.name for p in paths]
-    with ProcessPoolExecutor(max_workers=max(1, workers)) as pool:
-        results = list(pool.map(execute_notebook, paths, outputs))
+    if workers <= 1:
+        results = list(map(execute_notebook, paths, outputs))
+    else:
+        # each notebook runs in its own kernel, so they can run side by side
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(execute_notebook, paths, outputs))
     print(f"\n{'notebook':<40} {'status':<8} {'seconds':>8}")
     for path, (status, seconds, _) in zip(paths, results):
         print(f"{path.name:<40} {status:<8} {seconds:>8.1f}")

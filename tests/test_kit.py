@@ -1,0 +1,73 @@
+"""The README's commands are what CI runs, and the task runner reports notebook failures."""
+
+import importlib.util
+import re
+import subprocess
+import sys
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from helpers import settings
+
+ROOT = settings.REPO_ROOT
+
+
+def load_kit():
+    spec = importlib.util.spec_from_file_location("kit", ROOT / "kit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"^python3 kit\.py (\w+)", readme, flags=re.MULTILINE)
+    assert commands[:2] == ["replicate", "test"]
+    assert re.search(r"^exec python3 kit\.py test$", ci, flags=re.MULTILINE)
+
+
+def test_lesson_notebooks_are_numbered_in_order():
+    names = [path.name for path in load_kit().lesson_notebooks()]
+    assert names == sorted(names) and names[0].startswith("00_")
+    assert all(re.match(r"\d\d_[a-z0-9_]+\.ipynb$", name) for name in names)
+
+
+def notebook_with(tmp_path, name, source):
+    path = tmp_path / name
+    notebook = new_notebook(cells=[new_code_cell(source)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_runner_executes_a_notebook_and_keeps_its_output(tmp_path):
+    kit = load_kit()
+    source = notebook_with(tmp_path, "good.ipynb", "print(6 * 7)")
+    status, seconds, _ = kit.execute_notebook(source, tmp_path / "out.ipynb")
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert status == "ok" and seconds > 0
+    assert executed.cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_runner_reports_a_failing_notebook(tmp_path, capsys):
+    kit = load_kit()
+    good = notebook_with(tmp_path, "a_good.ipynb", "1 + 1")
+    bad = notebook_with(tmp_path, "b_bad.ipynb", "raise ValueError('planted failure')")
+    output = tmp_path / "executed"
+    output.mkdir()
+    assert kit.run_notebooks([good, bad], output, workers=1) is False
+    printed = capsys.readouterr().out
+    assert re.search(r"a_good\.ipynb\s+ok", printed) and re.search(r"b_bad\.ipynb\s+FAILED", printed)
+    assert "planted failure" in printed
+
+
+def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "kit.py"), "replicate", "--data", str(tmp_path / "none.csv")],
+        capture_output=True,
+        text=True,
+        env={"KIT_NO_VENV": "1", "PATH": ""},
+    )
+    assert result.returncode == 2 and "no such file" in result.stdout
