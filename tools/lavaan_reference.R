@@ -1,0 +1,73 @@
+# Reference values from R lavaan for tests/test_path_model.py.
+#
+# Usage:  Rscript tools/lavaan_reference.R JOBS.json OUTPUT_DIR
+#
+# JOBS.json is a list of jobs, each {"name", "csv", "syntax", "meta"}; tools/make_lavaan_fixtures.py
+# writes it (with the data as CSV files, so that R and Python fit exactly the same numbers) and
+# calls this script. For every job the script fits the model with lavaan's sem() defaults (as
+# jamovi does): ML, fixed.x = TRUE, likelihood "normal" (N, not N - 1), expected information,
+# standard SEs and test. It writes OUTPUT_DIR/<name>.json with every parameter estimate, SE, z,
+# p, 95% CI and std.all, the R-squares, the fit measures the kit reports (lavaan's names) and
+# the residual correlations, plus the lavaan and R versions.
+
+suppressPackageStartupMessages({
+  library(lavaan)
+  library(jsonlite)
+})
+
+FIT_MEASURES <- c(
+  "npar", "ntotal", "chisq", "df", "pvalue",
+  "baseline.chisq", "baseline.df", "baseline.pvalue",
+  "cfi", "tli", "rni", "nfi",
+  "logl", "unrestricted.logl", "aic", "bic", "bic2",
+  "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "rmsea.pvalue",
+  "srmr", "gfi", "agfi"
+)
+
+reference <- function(job) {
+  data <- read.csv(job$csv)
+  fit <- sem(job$syntax, data = data)
+  if (!lavInspect(fit, "converged")) stop("lavaan did not converge for ", job$name)
+
+  pe <- parameterEstimates(fit, standardized = TRUE)
+  parameters <- data.frame(
+    lhs = pe$lhs, op = pe$op, rhs = pe$rhs,
+    est = pe$est, se = pe$se, z = pe$z, pvalue = pe$pvalue,
+    ci_lower = pe$ci.lower, ci_upper = pe$ci.upper, std_all = pe$std.all
+  )
+  residual_cor <- residuals(fit, type = "cor")$cov
+
+  list(
+    name = job$name,
+    lavaan_version = as.character(packageVersion("lavaan")),
+    r_version = R.version.string,
+    call = "sem(syntax, data = data)  # ML, fixed.x = TRUE, likelihood = 'normal'",
+    syntax = job$syntax,
+    meta = job$meta,
+    observed = lavNames(fit, "ov"),
+    parameters = parameters,
+    r2 = as.list(lavInspect(fit, "r2")),
+    fit_measures = as.list(fitMeasures(fit, FIT_MEASURES)),
+    residual_correlations = list(
+      names = rownames(residual_cor),
+      matrix = unclass(as.matrix(residual_cor))
+    )
+  )
+}
+
+main <- function() {
+  args <- commandArgs(trailingOnly = TRUE)
+  if (length(args) != 2) stop("usage: Rscript tools/lavaan_reference.R JOBS.json OUTPUT_DIR")
+  jobs <- fromJSON(args[1], simplifyVector = FALSE)
+  dir.create(args[2], showWarnings = FALSE, recursive = TRUE)
+  for (job in jobs) {
+    out <- reference(job)
+    path <- file.path(args[2], paste0(job$name, ".json"))
+    # digits = NA writes the full double precision; NA (e.g. z of a fixed parameter) -> null.
+    write_json(out, path, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null",
+               dataframe = "rows", matrix = "rowmajor")
+    cat("wrote", path, "\n")
+  }
+}
+
+main()

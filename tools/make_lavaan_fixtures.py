@@ -1,0 +1,152 @@
+"""Regenerate the lavaan reference fixtures in tests/fixtures/lavaan/ (needs R with lavaan).
+
+    python tools/make_lavaan_fixtures.py            # all datasets
+    python tools/make_lavaan_fixtures.py kit        # only the kit's own survey
+    python tools/make_lavaan_fixtures.py classic    # only the textbook examples
+
+The data are written to temporary CSV files at full double precision and read by R, so lavaan
+and semopy fit exactly the same numbers. tools/lavaan_reference.R does the fitting; this driver
+only prepares the jobs. Install R with: apt-get install -y r-cran-lavaan r-cran-jsonlite
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from helpers import model, settings, survey  # noqa: E402
+
+FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "lavaan"
+R_SCRIPT = REPO_ROOT / "tools" / "lavaan_reference.R"
+HEYWOOD_DATA = FIXTURE_DIR / "heywood_case_data.csv"
+
+# The lavaan tutorial's model for Bollen's political democracy data.
+POLITICAL_DEMOCRACY = """\
+ind60 =~ x1 + x2 + x3
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ ind60
+dem65 ~ ind60 + dem60
+y1 ~~ y5
+y2 ~~ y4 + y6
+y3 ~~ y7
+y4 ~~ y8
+y6 ~~ y8"""
+
+# A MIMIC model on the same data: three observed exogenous variables, so lavaan's fixed.x keeps
+# their covariances (in the model and in its baseline model), which one exogenous variable
+# cannot show.
+POLITICAL_DEMOCRACY_MIMIC = """\
+dem60 =~ y1 + y2 + y3 + y4
+dem60 ~ x1 + x2 + x3"""
+
+# The lavaan tutorial's three-factor CFA of the Holzinger & Swineford (1939) tests.
+HOLZINGER_SWINEFORD = """\
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9"""
+
+
+def classic_jobs() -> list[dict]:
+    """Textbook examples, on the copies of the data that ship with semopy."""
+    from semopy.examples import holzinger39, political_democracy
+
+    return [
+        _job(
+            "political_democracy",
+            political_democracy.get_data(),
+            POLITICAL_DEMOCRACY,
+            {"data": "semopy.examples.political_democracy.get_data()"},
+        ),
+        _job(
+            "political_democracy_mimic",
+            political_democracy.get_data(),
+            POLITICAL_DEMOCRACY_MIMIC,
+            {"data": "semopy.examples.political_democracy.get_data()"},
+        ),
+        _job(
+            "holzinger_swineford_1939",
+            holzinger39.get_data(),
+            HOLZINGER_SWINEFORD,
+            {"data": "semopy.examples.holzinger39.get_data()"},
+        ),
+    ]
+
+
+def heywood_job() -> dict:
+    """A one-factor model whose ML solution has a negative residual variance (Heywood case).
+
+    lavaan does not bound variances at zero, so neither may the kit. The data (written next to
+    the fixtures, so the test reads the same numbers) have correlations .9, .9 and .7 exactly,
+    which put x1's loading above 1 in correlation units.
+    """
+    rng = np.random.default_rng(settings.SEED)
+    target = np.array([[1.0, 0.9, 0.9], [0.9, 1.0, 0.7], [0.9, 0.7, 1.0]])
+    z = rng.standard_normal((120, 3))
+    z -= z.mean(axis=0)
+    whiten = np.linalg.inv(np.linalg.cholesky(np.cov(z.T, bias=True)))
+    values = z @ whiten.T @ np.linalg.cholesky(target).T
+    data = pd.DataFrame(values, columns=["x1", "x2", "x3"])
+    data.to_csv(HEYWOOD_DATA, index=False, float_format="%.17g")
+    data = pd.read_csv(HEYWOOD_DATA)  # exactly what the test will read
+    meta = {"data": HEYWOOD_DATA.relative_to(REPO_ROOT).as_posix()}
+    return _job("heywood_case", data, "f =~ x1 + x2 + x3", meta)
+
+
+def kit_jobs() -> list[dict]:
+    """The paper's path model on the kit's construct scores, outcomes correlated or not."""
+    path = settings.SHIPPED_SURVEY_FILE
+    scores = survey.score_constructs(survey.load_survey(path))
+    meta = {
+        "data": "helpers.survey.score_constructs(helpers.survey.load_survey())",
+        "survey_file": path.relative_to(REPO_ROOT).as_posix(),
+        # The test checks this, so stale fixtures fail loudly after the survey file changes.
+        "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+    }
+    return [
+        _job(f"kit_paper_model_{name}", scores, model.model_syntax(correlated_outcomes=flag), meta)
+        for name, flag in (("correlated", True), ("orthogonal", False))
+    ]
+
+
+def _job(name: str, data: pd.DataFrame, syntax: str, meta: dict) -> dict:
+    return {"name": name, "data": data, "syntax": syntax, "meta": meta}
+
+
+def run(jobs: list[dict]) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = []
+        for job in jobs:
+            csv = Path(tmp) / f"{job['name']}.csv"
+            # %.17g round-trips every double exactly.
+            job["data"].to_csv(csv, index=False, float_format="%.17g")
+            spec.append(
+                {"name": job["name"], "csv": str(csv), "syntax": job["syntax"], "meta": job["meta"]}
+            )
+        jobs_file = Path(tmp) / "jobs.json"
+        jobs_file.write_text(json.dumps(spec, indent=2))
+        subprocess.run(["Rscript", str(R_SCRIPT), str(jobs_file), str(FIXTURE_DIR)], check=True)
+
+
+def main(argv: list[str]) -> None:
+    which = set(argv) or {"classic", "kit"}
+    jobs = []
+    if "classic" in which:
+        jobs += [*classic_jobs(), heywood_job()]
+    if "kit" in which:
+        jobs += kit_jobs()
+    run(jobs)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
