@@ -1,11 +1,13 @@
-"""Test-wide settings: figures without a screen, generated output in a temporary folder."""
+"""Test-wide settings: generated output goes to a temporary folder, never into the repository.
+
+(No MPLBACKEND here: notebook kernels inherit the environment, and they must keep Jupyter's
+inline backend so that their stored figures are reproduced.)
+"""
 
 import os
 import tempfile
 
 import pytest
-
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def pytest_configure(config: pytest.Config) -> None:
