@@ -88,6 +88,54 @@ def model_syntax(correlated_outcomes: bool = True, direct_paths: bool = False) -
     return "\n".join(lines)
 
 
+def moments(n_observed: int, n_exogenous: int = 0) -> int:
+    """Sample (co)variances the model is fitted to under lavaan's ``fixed.x = TRUE``:
+    p(p+1)/2 minus the p_x(p_x+1)/2 of the exogenous block, which is fixed at its sample values
+    and so is neither estimated nor tested."""
+    return n_observed * (n_observed + 1) // 2 - n_exogenous * (n_exogenous + 1) // 2
+
+
+def baseline_df(n_observed: int, n_exogenous: int = 0) -> int:
+    """df of lavaan's baseline model (only the endogenous variances free): p(p-1)/2 - p_x(p_x-1)/2."""
+    return moments(n_observed, n_exogenous) - (n_observed - n_exogenous)
+
+
+def free_parameters(correlated_outcomes: bool = True, direct_paths: bool = False) -> dict[str, int]:
+    """Free parameters as lavaan's ``sem()`` counts them: one per path, one residual variance per
+    endogenous variable and (by default) the outcomes' residual covariances."""
+    n_outcomes = len(OUTCOMES)
+    counts = {
+        "regressions": sum(len(xs) for xs in equations(direct_paths).values()),
+        "residual variances": len(equations(direct_paths)),
+        "residual covariances": n_outcomes * (n_outcomes - 1) // 2 if correlated_outcomes else 0,
+    }
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def degrees_of_freedom_table() -> pd.DataFrame:
+    """The Figure 2 model counted by hand: moments, free parameters, df and baseline df, with the
+    outcomes' residuals correlated (lavaan's and jamovi's default) and orthogonal."""
+    p, p_x = len(VARIABLES), len(EXOGENOUS)
+    rows = []
+    for label, correlated in (("correlated outcomes", True), ("orthogonal outcomes", False)):
+        counts = free_parameters(correlated)
+        total = counts.pop("total")
+        rows.append(
+            {
+                "model": label,
+                "observed": p,
+                "exogenous (fixed.x)": p_x,
+                "moments": moments(p, p_x),
+                **counts,
+                "free parameters": total,
+                "df": moments(p, p_x) - total,
+                "baseline df": baseline_df(p, p_x),
+            }
+        )
+    return pd.DataFrame(rows).set_index("model")
+
+
 @dataclass
 class ClosedFormFit:
     """ML estimates of a recursive path model; every array has the stack's leading shape.

@@ -205,4 +205,7 @@ def _draw_correlation(
         va="center",
         fontsize=8,
         color="#555555",
+        zorder=5,
+        # a white patch keeps the label readable where the long MR-OE arc passes behind it
+        bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
     )

@@ -56,3 +56,17 @@ def test_r_squared_is_explained_share_of_implied_variance():
     beta = fit.path("partnership_collaboration", "international_trade")
     assert r2[1] == pytest.approx(beta**2)
     assert r2[0] == 0
+
+
+def test_degrees_of_freedom_counted_by_hand_equal_the_fitted_models():
+    table = model.degrees_of_freedom_table()
+    # 6 observed, PCDP exogenous: 21 - 1 = 20 moments; 8 paths + 5 residual variances + 3 covariances
+    assert table.loc["correlated outcomes", "moments"] == 20
+    assert table.loc["correlated outcomes", "free parameters"] == 16
+    for label, correlated in (("correlated outcomes", True), ("orthogonal outcomes", False)):
+        fitted = semopy.Model(model.model_syntax(correlated), mimic_lavaan=True)
+        fitted.fit(SCORES, options={"ftol": 1e-12})
+        free = len(fitted.param_vals)
+        assert table.loc[label, "free parameters"] == free
+    assert table.loc["orthogonal outcomes", "df"] - table.loc["correlated outcomes", "df"] == 3
+    assert (table["baseline df"] == 15).all()
