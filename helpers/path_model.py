@@ -32,7 +32,7 @@ from scipy import optimize, stats
 
 from helpers import instrument as ins
 from helpers import model as paper_model
-from helpers import published, settings
+from helpers import published
 
 # Our name for each fit measure -> lavaan's fitMeasures() name.
 LAVAAN_NAMES: dict[str, str] = {
@@ -693,7 +693,7 @@ def _side_by_side(
 ) -> list[dict]:
     """One row per published number; ``columns`` maps our column to the published one."""
     ours, paper = ours.set_index(key), paper.set_index(key)
-    printed = _published_text(file).set_index(key)
+    printed = published.as_printed(file).set_index(key)
     rows = []
     for item in paper.index:
         for our_column, paper_column in columns.items():
@@ -703,14 +703,8 @@ def _side_by_side(
                     "quantity": item if our_column == "value" else f"{item}: {our_column}",
                     "reproduced": float(ours.loc[item, our_column]),
                     "published": float(paper.loc[item, paper_column]),
-                    "decimals": len(printed.loc[item, paper_column].partition(".")[2]),
+                    "decimals": published.printed_decimals(printed.loc[item, paper_column]),
                 }
             )
     return rows
 
-
-def _published_text(name: str) -> pd.DataFrame:
-    """A published table as printed text. helpers.published returns numbers, and a number
-    forgets its trailing zeros ("0.000" is 0.0), so the decimals the paper prints are counted
-    here."""
-    return pd.read_csv(settings.PUBLISHED_DIR / f"{name}.csv", dtype=str, keep_default_na=False)

@@ -18,6 +18,26 @@ def _read(name: str) -> pd.DataFrame:
     return pd.read_csv(settings.PUBLISHED_DIR / f"{name}.csv", keep_default_na=False, na_values=[""])
 
 
+@cache
+def _read_text(name: str) -> pd.DataFrame:
+    return pd.read_csv(settings.PUBLISHED_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def as_printed(name: str) -> pd.DataFrame:
+    """A published table exactly as printed, every cell as text.
+
+    A number forgets its trailing zeros ("0.000" becomes 0.0), so whoever needs the precision
+    the paper printed (to judge a match at that precision) counts decimals here.
+    ``name`` is the file name without ``.csv``, e.g. ``"table5_paths"``.
+    """
+    return _read_text(name).copy()
+
+
+def printed_decimals(text: str) -> int:
+    """How many decimals a printed number has: ``"0.000"`` -> 3, ``"14"`` -> 0."""
+    return len(text.partition(".")[2])
+
+
 def table1() -> pd.DataFrame:
     """Table 1, firm characteristics: characteristic, category, frequency, percentage."""
     return _read("table1_firm_characteristics").copy()
