@@ -43,18 +43,10 @@ CLOSE_FIT_RMSEA = 0.05  # H0 of lavaan's test of close fit (rmsea.pvalue)
 RMSEA_CI_LEVELS = (0.90, 0.95)  # lavaan and jamovi compute 90%; the paper's Table 3 says 95%
 EPS = 1e-9
 
-# Published measure names -> the kit's names (lavaan's fitMeasures names, "_" for ".").
-TABLE3_NAMES = {
-    "aic": "aic",
-    "bic": "bic",
-    "adjusted_bic": "sabic",
-    "srmr": "srmr",
-    "rmsea": "rmsea",
-    "rmsea_ci_lower": "rmsea_ci_lower",
-    "rmsea_ci_upper": "rmsea_ci_upper",
-    "rmsea_p": "rmsea_pvalue",
-}
-TABLE4_NAMES = {"cfi": "cfi", "tli": "tli", "rni": "rni", "gfi": "gfi", "adjusted_gfi": "agfi"}
+# Published measure names -> the kit's names (lavaan's fitMeasures names, "_" for "."),
+# defined once in path_model.
+TABLE3_NAMES = path_model.TABLE3_MEASURES
+TABLE4_NAMES = path_model.TABLE4_MEASURES
 LAVAAN_ALIASES = {"bic2": "sabic", "logl": "loglik", "ntotal": "n"}
 FIT_KEYS = (
     "chisq",

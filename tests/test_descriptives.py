@@ -9,33 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
+from survey_factory import make_survey
 
 from helpers import descriptives as de
 from helpers import instrument as ins
 from helpers import published
 from helpers.survey import load_survey, score_constructs
-
-
-def make_survey(n: int = 80, seed: int = 7) -> pd.DataFrame:
-    """A valid survey frame shaped like ``load_survey``'s output: characteristics as ordered
-    categoricals, platforms as bool, Likert answers as int 1-5 (one factor per construct)."""
-    rng = np.random.default_rng(seed)
-    survey = pd.DataFrame(index=pd.Index(np.arange(1, n + 1, dtype="int64"), name=ins.FIRM_ID))
-    for characteristic in ins.CHARACTERISTICS:
-        survey[characteristic.column] = pd.Categorical(
-            rng.choice(characteristic.categories, size=n),
-            categories=list(characteristic.categories),
-            ordered=True,
-        )
-    for platform in ins.PLATFORMS:
-        survey[platform.column] = rng.random(n) < 0.6
-    for construct in ins.CONSTRUCTS:
-        latent = rng.normal(size=n)
-        for item in construct.items:
-            answer = 0.8 * latent + 0.6 * rng.normal(size=n)
-            answer = -answer if item.reverse else answer
-            survey[item.column] = np.clip(np.round(3 + 1.1 * answer), 1, 5).astype("int64")
-    return survey
 
 
 def to_export(survey: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+import survey_factory
 from scipy import stats
 from scipy.spatial.distance import mahalanobis
 
@@ -19,26 +20,8 @@ from helpers.survey import score_constructs
 
 
 def make_survey(n: int = 120, seed: int = 11) -> pd.DataFrame:
-    """A valid survey frame shaped like ``load_survey``'s output (see test_descriptives, where
-    the same construction is checked against ``load_survey``)."""
-    rng = np.random.default_rng(seed)
-    survey = pd.DataFrame(index=pd.Index(np.arange(1, n + 1, dtype="int64"), name=ins.FIRM_ID))
-    for characteristic in ins.CHARACTERISTICS:
-        survey[characteristic.column] = pd.Categorical(
-            rng.choice(characteristic.categories, size=n),
-            categories=list(characteristic.categories),
-            ordered=True,
-        )
-    for platform in ins.PLATFORMS:
-        survey[platform.column] = rng.random(n) < 0.6
-    shared = rng.normal(size=n)  # makes the constructs correlate, as in a path model
-    for construct in ins.CONSTRUCTS:
-        latent = 0.6 * shared + 0.8 * rng.normal(size=n)
-        for item in construct.items:
-            answer = 0.8 * latent + 0.6 * rng.normal(size=n)
-            answer = -answer if item.reverse else answer
-            survey[item.column] = np.clip(np.round(3 + 1.1 * answer), 1, 5).astype("int64")
-    return survey
+    """Constructs that correlate, as in a path model (see tests/survey_factory.py)."""
+    return survey_factory.make_survey(n, seed, shared=0.6)
 
 
 @pytest.fixture(scope="module")
