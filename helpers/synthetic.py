@@ -35,6 +35,7 @@ How the data are built (notebook 07 tells the story as a lesson in simulation):
 from __future__ import annotations
 
 import argparse
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -81,6 +82,7 @@ ITEM_SHIFT_SD = 0.15  # items of one construct differ a little in how easily fir
 BETA_TOLERANCE = 0.0015
 CHI_SQUARE_TOLERANCE = 0.02
 MAX_LATENT_ITERATIONS = 60
+LATENT_GAP_TOLERANCE = 0.004  # stop correcting latent correlations below this largest gap
 MAX_ANSWER_MOVES = 3000
 MAX_ATTEMPTS = 100
 NORMALITY_ALPHA = 0.05
@@ -95,7 +97,8 @@ def generate_survey(seed: int = settings.SEED, n_firms: int | None = None) -> pd
     seeds = np.random.SeedSequence(seed)
     for attempt_seed in seeds.spawn(MAX_ATTEMPTS):
         rng = np.random.default_rng(attempt_seed)
-        answers, latent = _calibrated_answers(rng, n, target_corr, targets)
+        attempt = calibration_attempt(rng, n, target_corr, targets)
+        answers, latent = attempt.answers, attempt.latent
         if answers is not None and _acceptable(answers):
             break
     else:
@@ -205,21 +208,38 @@ def _nearest_correlation(matrix: np.ndarray) -> np.ndarray:
     return fixed / np.outer(d, d)
 
 
-def _calibrated_answers(rng, n, target_corr, targets):
+@dataclass
+class CalibrationAttempt:
+    """One attempt of steps 3-4, with what it went through (notebook 07 shows these)."""
+
+    latent_gaps: list[float]  # largest correlation gap after each latent iteration
+    first_cut: pd.DataFrame  # answers from the uncorrected latent correlations
+    answers_before_moves: pd.DataFrame
+    answers: pd.DataFrame | None  # after the one-step moves; None if they got stuck
+    latent_correlation: np.ndarray
+    latent: np.ndarray
+
+
+def calibration_attempt(rng, n, target_corr, targets) -> CalibrationAttempt:
+    """Steps 3 and 4 for one attempt: latent scores, answers, latent correction, answer moves."""
     design = _item_design(rng)
     z = rng.standard_normal((n, len(ins.CONSTRUCTS)))
     noise = {column: rng.standard_normal(n) for column in ins.item_columns()}
     latent_corr = target_corr.copy()
+    gaps, first_cut = [], None
     for _ in range(MAX_LATENT_ITERATIONS):
+        used_corr = latent_corr
         latent = _whitened(z) @ np.linalg.cholesky(latent_corr).T
         continuous = _continuous_answers(latent, noise, design)
         answers = _cut(continuous, design)
+        first_cut = answers if first_cut is None else first_cut
         gap = target_corr - np.corrcoef(_scores(answers), rowvar=False)
-        if np.abs(gap).max() < 0.004:
+        gaps.append(float(np.abs(gap).max()))
+        if np.abs(gap).max() < LATENT_GAP_TOLERANCE:
             break
         latent_corr = _nearest_correlation(latent_corr + gap)
-    answers = _move_answers(answers, continuous, design, targets, n)
-    return answers, latent
+    moved = _move_answers(answers, continuous, design, targets, n)
+    return CalibrationAttempt(gaps, first_cut, answers, moved, used_corr, latent)
 
 
 def _whitened(z: np.ndarray) -> np.ndarray:
