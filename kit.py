@@ -125,6 +125,13 @@ def replicate(arguments: argparse.Namespace) -> int:
             print(f"--data {arguments.data}: no such file")
             return 2
         os.environ["KIT_SURVEY_FILE"] = str(data)
+    from helpers.survey import SurveyValidationError, load_survey
+
+    try:  # a file that does not follow the instrument stops here, before any notebook runs
+        load_survey(os.environ.get("KIT_SURVEY_FILE"))
+    except SurveyValidationError as error:
+        print(f"The survey file does not follow the instrument (see data/codebook.csv):\n{error}")
+        return 1
     results = Path(os.environ.get("KIT_RESULTS_DIR", ROOT / "results")).resolve()
     os.environ["KIT_RESULTS_DIR"] = str(results)
     executed = results / "notebooks"

@@ -21,6 +21,22 @@ def setup() -> None:
     figures.set_theme()
 
 
+def describe_data(survey: pd.DataFrame) -> None:
+    """Say which survey the notebook analyses, and how to read comparisons with the paper."""
+    path = settings.survey_file()
+    if settings.using_shipped_data():
+        print(
+            f"Data: the kit's synthetic dataset {path.parent.name}/{path.name} ({len(survey)} firms), "
+            "built to match the paper's published values."
+        )
+    else:
+        print(
+            f"Data: your survey file {path.name} ({len(survey)} firms). Where a table puts the paper's "
+            "published values beside these data, the differences describe your sample; "
+            "they are not a replication check."
+        )
+
+
 def save_table(table: pd.DataFrame, name: str) -> None:
     """Write a table to results/tables/<name>.csv (generated output, never into data/)."""
     table.to_csv(settings.results_dir("tables") / f"{name}.csv")
