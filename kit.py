@@ -3,6 +3,7 @@
     python3 kit.py replicate          run every notebook on the shipped data -> results/
     python3 kit.py test               unit tests, strict nbval on every notebook, lint
     python3 kit.py lab                open JupyterLab in the kit's environment
+    python3 kit.py book               the notebooks as a static website -> results/book/
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 pinned packages of requirements.txt (installed once, again only when the pins change).
@@ -158,6 +159,12 @@ def lab(arguments: argparse.Namespace) -> int:
     return subprocess.run([sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS)], cwd=ROOT).returncode
 
 
+def book(arguments: argparse.Namespace) -> int:
+    from helpers import book as rendered_book
+
+    return rendered_book.run()
+
+
 def refresh(arguments: argparse.Namespace) -> int:
     paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks()
     os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
@@ -177,6 +184,7 @@ def main() -> int:
     check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     check.set_defaults(handler=test)
     commands.add_parser("lab", help="start JupyterLab").set_defaults(handler=lab)
+    commands.add_parser("book", help="the notebooks as HTML in results/book/").set_defaults(handler=book)
     again = commands.add_parser("refresh", help="re-execute notebooks in place (maintainers)")
     again.add_argument("notebooks", nargs="*")
     again.add_argument("--workers", type=int, default=os.cpu_count() or 1)
