@@ -4,6 +4,7 @@
     python3 kit.py test               unit tests, strict nbval on every notebook, lint
     python3 kit.py lab                open JupyterLab in the kit's environment
     python3 kit.py book               the notebooks as a static website -> results/book/
+    python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 pinned packages of requirements.txt (installed once, again only when the pins change).
@@ -165,6 +166,12 @@ def book(arguments: argparse.Namespace) -> int:
     return rendered_book.run()
 
 
+def exercises(arguments: argparse.Namespace) -> int:
+    from helpers import exercises as exercise_tools
+
+    return exercise_tools.main(["build"])
+
+
 def refresh(arguments: argparse.Namespace) -> int:
     paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks()
     os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
@@ -185,6 +192,9 @@ def main() -> int:
     check.set_defaults(handler=test)
     commands.add_parser("lab", help="start JupyterLab").set_defaults(handler=lab)
     commands.add_parser("book", help="the notebooks as HTML in results/book/").set_defaults(handler=book)
+    commands.add_parser(
+        "exercises", help="regenerate the student versions from notebooks/solutions (instructors)"
+    ).set_defaults(handler=exercises)
     again = commands.add_parser("refresh", help="re-execute notebooks in place (maintainers)")
     again.add_argument("notebooks", nargs="*")
     again.add_argument("--workers", type=int, default=os.cpu_count() or 1)
