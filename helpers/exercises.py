@@ -305,7 +305,7 @@ def _loglik_from_aic_k10() -> float:
 def _power_it_ia() -> float:
     from helpers import power
 
-    return float(power.analytic_power(power.population_covariance("published"), n=190)["H2b"])
+    return float(power.analytic_power(power.population_covariance("published"), n=power.STUDY_N)["H2b"])
 
 
 def _n_for_90_percent_gl_ia() -> float:

@@ -39,6 +39,9 @@ from scipy import stats
 from helpers import instrument as ins
 from helpers import model, published, resampling, settings, synthetic
 
+# The study's sample size, from the published facts (data/published/study_facts.csv).
+STUDY_N = int(published.fact("n_firms"))
+
 ALPHA = 0.05
 N_REPLICATIONS = 1000
 TARGET_POWER = 0.80
@@ -230,7 +233,7 @@ class Simulation:
 
 def simulate(
     covariance=None,
-    n: int = 190,
+    n: int = STUDY_N,
     n_replications: int = N_REPLICATIONS,
     seed: int = settings.SEED,
     alpha: float = ALPHA,
@@ -265,7 +268,7 @@ def simulate(
 
 def monte_carlo_power(
     covariance=None,
-    n: int = 190,
+    n: int = STUDY_N,
     n_replications: int = N_REPLICATIONS,
     seed: int = settings.SEED,
     alpha: float = ALPHA,
@@ -279,7 +282,7 @@ def monte_carlo_power(
 
 
 def analytic_power(
-    covariance=None, n: int = 190, alpha: float = ALPHA, direct_paths: bool = False
+    covariance=None, n: int = STUDY_N, alpha: float = ALPHA, direct_paths: bool = False
 ) -> pd.Series:
     """Normal-approximation power of each path's two-sided Wald test:
     Φ(|B|/SE - z) + Φ(-|B|/SE - z), SE from the population at sample size ``n``."""
@@ -415,7 +418,7 @@ def power_curve(covariance=None, sizes=None, alpha: float = ALPHA) -> pd.DataFra
 def power_curve_figure(
     curve: pd.DataFrame,
     search: SampleSizeSearch | None = None,
-    n_study: int = 190,
+    n_study: int = STUDY_N,
     target: float = TARGET_POWER,
 ):
     """Power against N for each path (``power_curve``), with the study's N and 80% marked."""
@@ -458,7 +461,7 @@ def power_curve_figure(
 
 def nonnormal_scenarios(
     covariance=None,
-    n: int = 190,
+    n: int = STUDY_N,
     n_replications: int = N_REPLICATIONS,
     seed: int = settings.SEED,
     alpha: float = ALPHA,
@@ -514,7 +517,7 @@ ORDINAL_MEASUREMENTS = {
 
 def ordinal_scenarios(
     covariance=None,
-    n: int = 190,
+    n: int = STUDY_N,
     n_replications: int = N_REPLICATIONS,
     seed: int = settings.SEED,
     loading: float | None = None,
@@ -740,7 +743,7 @@ def acceptance_table(answers: pd.DataFrame) -> pd.DataFrame:
 
 def shapiro_wilk_rejection(
     n_datasets: int = 200,
-    n: int = 190,
+    n: int = STUDY_N,
     seed: int = settings.SEED,
     alpha: float = ALPHA,
     answer_shares: dict | None = None,

@@ -24,9 +24,10 @@ How the data are built (notebook 07 tells the story as a lesson in simulation):
 5. **Acceptance.** An attempt is kept only if no construct score is rejected as non-normal by
    the (uncorrected) Kolmogorov-Smirnov test at .05 and every scale has Cronbach's alpha of at
    least .70; attempts are tried in seeded order. The paper also claims Shapiro-Wilk did not
-   reject normality. Means of four or five 5-point items take few distinct values, and
-   Shapiro-Wilk rejects such scores at N = 190 in more than 90% of simulated datasets whatever
-   the item skew, so the generator does not force it: the diagnostics notebook reports it.
+   reject normality. Means of four or five 5-point items take few distinct values, and with
+   these answer distributions Shapiro-Wilk rejects at least one of the six scores in every
+   simulated dataset (notebook 07 measures it), so the generator does not force it: the
+   diagnostics notebook reports it.
 6. **Firm characteristics and platform use** get the published counts exactly; who gets which
    category is random, with mild assumed links (medium-sized firms trade more abroad, older
    firms run more global logistics, heavier networkers use more platforms).
