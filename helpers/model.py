@@ -113,6 +113,12 @@ def free_parameters(correlated_outcomes: bool = True, direct_paths: bool = False
     return counts
 
 
+def degrees_of_freedom(correlated_outcomes: bool = True, direct_paths: bool = False) -> int:
+    """The model's df as lavaan counts it: moments (fixed.x) minus free parameters."""
+    moments_left = moments(len(VARIABLES), len(EXOGENOUS))
+    return moments_left - free_parameters(correlated_outcomes, direct_paths)["total"]
+
+
 def degrees_of_freedom_table() -> pd.DataFrame:
     """The Figure 2 model counted by hand: moments, free parameters, df and baseline df, with the
     outcomes' residuals correlated (lavaan's and jamovi's default) and orthogonal."""

@@ -37,7 +37,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers import instrument as ins
-from helpers import model, published, resampling, settings, synthetic
+from helpers import model, published, settings, synthetic
 
 # The study's sample size, from the published facts (data/published/study_facts.csv).
 STUDY_N = int(published.fact("n_firms"))
@@ -262,7 +262,7 @@ def simulate(
         alpha=alpha,
         distribution=distribution,
         direct_paths=direct_paths,
-        df=resampling.degrees_of_freedom(correlated_outcomes, direct_paths),
+        df=model.degrees_of_freedom(correlated_outcomes, direct_paths),
     )
 
 

@@ -499,12 +499,6 @@ def model_parameters(correlated_outcomes: bool = True, direct_paths: bool = Fals
     return params
 
 
-def degrees_of_freedom(correlated_outcomes: bool = True, direct_paths: bool = False) -> int:
-    """Moments (without the fixed exogenous block) minus free parameters, as lavaan counts."""
-    moments = model.moments(len(model.VARIABLES), len(model.EXOGENOUS))
-    return moments - len(model_parameters(correlated_outcomes, direct_paths))
-
-
 def _sigma_derivatives(b: np.ndarray, psi: np.ndarray, params: list[Parameter]) -> np.ndarray:
     """∂Σ/∂θ for each parameter (k, p, p), with Σ = A Ψ Aᵀ and A = (I - B)⁻¹."""
     p = b.shape[0]
@@ -748,7 +742,7 @@ def bollen_stine(
         covariances = covariance_stack(rotated, indices[start : start + CHUNK_SIZE])
         draws.append(model.closed_form_fit(covariances, n, correlated_outcomes, direct_paths).chi_square)
     chi = np.concatenate(draws)
-    df = degrees_of_freedom(correlated_outcomes, direct_paths)
+    df = model.degrees_of_freedom(correlated_outcomes, direct_paths)
     return BollenStineResult(
         chi_square=observed,
         df=df,

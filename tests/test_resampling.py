@@ -267,4 +267,4 @@ def test_parameter_count_and_df_are_lavaans(name):
     correlated, direct = resampling.MODEL_NAMES[name]
     lavaan = FIXTURE["models"][name]["fit_measures"]
     assert len(resampling.model_parameters(correlated, direct)) == lavaan["npar"]
-    assert resampling.degrees_of_freedom(correlated, direct) == lavaan["df"]
+    assert model.degrees_of_freedom(correlated, direct) == lavaan["df"]
