@@ -8,8 +8,8 @@
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 pinned packages of requirements.txt (installed once, again only when the pins change).
-``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks in place to update their stored
-outputs (for maintainers: stored outputs are never edited by hand).
+``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks (default: lessons and solutions) in
+place to update their stored outputs (for maintainers: stored outputs are never edited by hand).
 """
 
 from __future__ import annotations
@@ -41,8 +41,11 @@ def in_kit_environment() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
 
+SLOW_UNUSED_PACKAGES = ("rfc3987-syntax",)
+
+
 def requirements_fingerprint() -> str:
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(" ".join(SLOW_UNUSED_PACKAGES).encode())
     for name in ("requirements.txt", "pyproject.toml"):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
@@ -60,6 +63,10 @@ def ensure_environment() -> None:
     pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "install", "-r", str(ROOT / "requirements.txt")], check=True)
     subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
+    # jsonschema (via nbformat) imports the optional IRI checker rfc3987-syntax, which jupyter-events
+    # pulls in, and which builds ~35 parsers on import: ~2 s in every process that reads a notebook
+    # (python-jsonschema/jsonschema#1428). Nothing in the kit checks IRIs, so it goes.
+    subprocess.run([*pip, "uninstall", "-y", *SLOW_UNUSED_PACKAGES], check=True)
     STAMP.write_text(fingerprint + "\n")
 
 
@@ -73,28 +80,140 @@ def lesson_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def execute_notebook(path: Path, output: Path | None) -> tuple[str, float, str]:
-    """Run one notebook top to bottom; write it to ``output`` (or back in place if None)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+# Run in the kernel before each notebook but the first, so that every notebook starts from what a
+# fresh kernel would give it: an empty namespace, no open figures, its own folder as working
+# directory, and the matplotlib, pandas and warnings settings the kernel had before any notebook.
+RESET_KERNEL = """
+get_ipython().run_line_magic("reset", "-f")
+import os, sys, types, warnings
+import matplotlib
+import matplotlib.pyplot
+import pandas
+fresh = sys.modules.get("_kit_fresh_kernel")
+if fresh is None:  # first call: remember the fresh kernel's settings
+    fresh = sys.modules["_kit_fresh_kernel"] = types.ModuleType("_kit_fresh_kernel")
+    fresh.rc = {k: v for k, v in matplotlib.rcParams.copy().items() if k != "backend"}
+    fresh.filters = list(warnings.filters)
+else:
+    matplotlib.pyplot.close("all")
+    matplotlib.rcParams.update(fresh.rc)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pandas.reset_option("all")
+    warnings.filters[:] = fresh.filters
+    warnings._filters_mutated()  # forget which warnings were already shown
+os.chdir(NOTEBOOK_FOLDER)
+get_ipython().run_line_magic("reset", "-f")
+"""
 
-    start = time.perf_counter()
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
-    status, detail = "ok", ""
+
+class KernelSession:
+    """One Jupyter kernel that executes notebooks one after another.
+
+    Starting a kernel and importing the scientific stack costs 3-4 s of CPU, more than most
+    lessons' own computing, so ``replicate`` and ``refresh`` keep one kernel per worker and reset
+    it between notebooks (RESET_KERNEL). ``kit.py test`` still runs every notebook in a kernel of
+    its own (nbval) and compares its outputs with the stored ones this runner wrote, so anything
+    leaking from one notebook into the next would fail the tests.
+    """
+
+    def __init__(self) -> None:
+        self.kernel_manager = None
+
+    def run(self, path: Path, output: Path | None) -> tuple[str, float, str]:
+        """Run one notebook top to bottom; write it to ``output`` (or back in place if None)."""
+        import nbformat
+        from nbclient.exceptions import CellExecutionError
+
+        start = time.perf_counter()
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            cell.metadata.pop("execution", None)  # timestamps of an earlier run
+        status, detail = "ok", ""
+        try:
+            self._prepare_kernel(path.parent)
+            self._execute(notebook, path.parent)
+        except CellExecutionError as error:
+            status, detail = "FAILED", _last_lines(str(error))
+        except Exception as error:  # a dead or hung kernel: report it, and start a new one next time
+            status, detail = "FAILED", f"{type(error).__name__}: {error}"
+            self.close()
+        target = output if output is not None else path
+        if status == "ok" or output is not None:
+            nbformat.write(notebook, target)
+        return status, time.perf_counter() - start, detail
+
+    def _prepare_kernel(self, folder: Path) -> None:
+        from nbformat.v4 import new_code_cell, new_notebook
+
+        reset_code = RESET_KERNEL.replace("NOTEBOOK_FOLDER", repr(str(folder)))
+        reset = new_notebook(cells=[new_code_cell(reset_code)])
+        self._execute(reset, folder)
+
+    def _execute(self, notebook, folder: Path) -> None:
+        from nbclient import NotebookClient
+
+        client = NotebookClient(
+            notebook,
+            km=self.kernel_manager,
+            timeout=600,
+            kernel_name="python3",
+            record_timing=False,  # no run timestamps in stored notebooks: a rerun changes nothing
+            resources={"metadata": {"path": str(folder)}},
+        )
+        client.owns_km = False  # keep the kernel running after this notebook
+        try:
+            # the kernel's own log (e.g. ipykernel's transport notice) is not for students;
+            # cell errors still arrive through the notebook protocol
+            client.execute(stderr=subprocess.DEVNULL)
+        finally:
+            self.kernel_manager = client.km
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+    def close(self) -> None:
+        from jupyter_core.utils import ensure_async, run_sync
+
+        manager, self.kernel_manager = self.kernel_manager, None
+        if manager is None:
+            return
+
+        async def shut_down() -> None:  # nbclient's kernel manager is the asynchronous one
+            if manager.has_kernel:
+                await ensure_async(manager.shutdown_kernel(now=True))
+            await ensure_async(manager.cleanup_resources())
+
+        run_sync(shut_down)()
+
+
+_worker_session: KernelSession | None = None
+
+
+def _start_worker_session() -> None:
+    """Pool initializer: this worker's kernel, shut down when the worker process exits."""
+    from multiprocessing import util
+
+    global _worker_session
+    _worker_session = KernelSession()
+    util.Finalize(_worker_session, _worker_session.close, exitpriority=10)
+
+
+def _run_in_worker_session(path: Path, output: Path | None) -> tuple[str, float, str]:
+    return _worker_session.run(path, output)
+
+
+def tested_notebooks() -> list[Path]:
+    """The notebooks nbval runs: the lessons, then the exercise solutions."""
+    return lesson_notebooks() + sorted((NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"))
+
+
+def execute_notebook(path: Path, output: Path | None) -> tuple[str, float, str]:
+    """Run one notebook in a kernel of its own; write it to ``output`` (or back in place if None)."""
+    session = KernelSession()
     try:
-        # the kernel's own log (e.g. ipykernel's transport notice) is not for students;
-        # cell errors still arrive through the notebook protocol
-        client.execute(stderr=subprocess.DEVNULL)
-    except CellExecutionError as error:
-        status, detail = "FAILED", _last_lines(str(error))
-    target = output if output is not None else path
-    if status == "ok" or output is not None:
-        nbformat.write(notebook, target)
-    return status, time.perf_counter() - start, detail
+        return session.run(path, output)
+    finally:
+        session.close()
 
 
 def _last_lines(text: str, count: int = 12) -> str:
@@ -106,11 +225,15 @@ def run_notebooks(paths: list[Path], output_folder: Path | None, workers: int) -
 
     outputs = [None if output_folder is None else output_folder / p.name for p in paths]
     if workers <= 1:
-        results = list(map(execute_notebook, paths, outputs))
+        session = KernelSession()
+        try:
+            results = list(map(session.run, paths, outputs))
+        finally:
+            session.close()
     else:
-        # each notebook runs in its own kernel, so they can run side by side
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(pool.map(execute_notebook, paths, outputs))
+        # one kernel per worker process; the notebooks are shared out as workers become free
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker_session) as pool:
+            results = list(pool.map(_run_in_worker_session, paths, outputs))
     print(f"\n{'notebook':<40} {'status':<8} {'seconds':>8}")
     for path, (status, seconds, _) in zip(paths, results):
         print(f"{path.name:<40} {status:<8} {seconds:>8.1f}")
@@ -150,7 +273,11 @@ def replicate(arguments: argparse.Namespace) -> int:
 
 def test(arguments: argparse.Namespace) -> int:
     lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode
-    tests = subprocess.run([sys.executable, "-m", "pytest", *arguments.pytest_args], cwd=ROOT).returncode
+    # one pytest worker per core (pytest-xdist); a notebook's cells, or a test file, stay together
+    parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args], cwd=ROOT
+    ).returncode
     if lint != 0:
         print("ruff found lint problems (see above)")
     return tests or lint
@@ -173,7 +300,7 @@ def exercises(arguments: argparse.Namespace) -> int:
 
 
 def refresh(arguments: argparse.Namespace) -> int:
-    paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks()
+    paths = [Path(p).resolve() for p in arguments.notebooks] or tested_notebooks()
     os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
     return 0 if run_notebooks(paths, None, arguments.workers) else 1
 

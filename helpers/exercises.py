@@ -31,12 +31,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell
+from typing import TYPE_CHECKING
 
 from helpers import settings
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 NOTEBOOKS_DIR = settings.REPO_ROOT / "notebooks"
 SOLUTIONS_DIR = NOTEBOOKS_DIR / "solutions"
@@ -449,6 +449,8 @@ def _tags(cell) -> list[str]:
 
 
 def _read(notebook) -> NotebookNode:
+    import nbformat  # here, not at the top: it costs ~2 s to import and check() never needs it
+
     if isinstance(notebook, str | Path):
         return nbformat.read(notebook, as_version=4)
     return notebook
@@ -484,8 +486,10 @@ def student_version(solution_notebook) -> NotebookNode:
     and the setup cell tells ruff that its imports are for the answers still to be written.
     """
     path = Path(solution_notebook) if isinstance(solution_notebook, str | Path) else None
+    from nbformat.v4 import new_notebook
+
     source = _read(solution_notebook)
-    student = nbformat.v4.new_notebook()
+    student = new_notebook()
     student.metadata = {
         "kernelspec": copy.deepcopy(source.metadata.get("kernelspec", {})),
         "language_info": {"name": "python", "pygments_lexer": "ipython3"},
@@ -514,6 +518,8 @@ def _without_solutions(cells: list) -> list:
 
 def _with_notes(cells: list, solution_name: str) -> list:
     """The how-to-work note after the title cell, the ruff note atop the setup cell."""
+    from nbformat.v4 import new_markdown_cell
+
     setup = next((cell for cell in cells if cell.cell_type == "code"), None)
     if setup is not None:
         setup.source = f"{IMPORTS_NOTE}\n{setup.source}"
@@ -524,6 +530,8 @@ def _with_notes(cells: list, solution_name: str) -> list:
 
 def _placeholders(run: list, checked: bool) -> list:
     """What replaces a run of solution cells: an empty code cell and/or a text cell."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+
     made = []
     if any(c.cell_type == "code" for c in run):
         cell = new_code_cell(CHECKED_CODE_PLACEHOLDER if checked else CODE_PLACEHOLDER)
@@ -597,13 +605,15 @@ def generated_files() -> dict[Path, str]:
         files[exercises_path(solution)] = _text(student_version(solution))
         lesson_path = NOTEBOOKS_DIR / f"{lesson_name(solution)}.ipynb"
         lesson = with_exercises_section(
-            nbformat.read(lesson_path, as_version=4), exercises_section(solution, lesson_name(solution))
+            _read(lesson_path), exercises_section(solution, lesson_name(solution))
         )
         files[lesson_path] = _text(lesson)
     return files
 
 
 def _text(notebook: NotebookNode) -> str:
+    import nbformat
+
     return nbformat.writes(notebook) + "\n"  # exactly what nbformat.write puts in a file
 
 

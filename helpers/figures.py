@@ -32,13 +32,39 @@ def set_theme() -> None:
     )
 
 
-def save_figure(figure: plt.Figure, name: str) -> None:
-    """Save a figure as PNG and SVG under results/figures (the names are the paper's items)."""
+def save_figure(figure: Figure, name: str, formats: tuple[str, ...] = ("png",)) -> None:
+    """Save a figure under results/figures as ``<name>.png`` (add ``"svg"`` or ``"pdf"`` to
+    ``formats`` for vector copies) and, inside a notebook, show the saved PNG as the cell's output.
+
+    Showing the file itself means the reader sees exactly what was saved, and the figure is drawn
+    once instead of twice (the inline backend would otherwise render it again).
+    """
     folder = settings.results_dir("figures")
-    for suffix in ("png", "svg"):
-        figure.savefig(
-            folder / f"{name}.{suffix}", metadata={"Date": None} if suffix == "svg" else None
-        )
+    for suffix in formats:
+        figure.savefig(folder / f"{name}.{suffix}", metadata={"Date": None} if suffix == "svg" else None)
+    if "png" in formats and _inside_a_notebook():
+        from IPython.display import Image, display
+
+        png = (folder / f"{name}.png").read_bytes()
+        # shown at the size the inline backend would use: saved at savefig.dpi, shown at figure.dpi
+        saved_dpi = plt.rcParams["savefig.dpi"]
+        saved_dpi = figure.dpi if saved_dpi == "figure" else saved_dpi
+        shown_width = round(_png_width(png) * figure.dpi / saved_dpi)
+        display(Image(data=png, format="png", width=shown_width))
+        plt.close(figure)
+
+
+def _inside_a_notebook() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _png_width(png: bytes) -> int:
+    """Pixel width from a PNG's header (the IHDR chunk starts at byte 16)."""
+    return int.from_bytes(png[16:20], "big")
 
 
 # --- The kit's figures ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The environment is pinned exactly, and environment.yml agrees with requirements.txt."""
 
+import importlib.util
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -51,3 +53,14 @@ def test_environment_yml_names_the_python_version_the_kit_is_tested_on():
 @pytest.mark.parametrize("name,version", sorted(pins_from_requirements().items()))
 def test_installed_version_matches_pin(name, version):
     assert metadata.version(name) == version
+
+
+def test_the_slow_unused_iri_checker_is_left_out_of_the_kit_environment():
+    """kit.py removes rfc3987-syntax after installing (about 2 s of import in every process that
+    reads a notebook, for a JSON-schema format the kit never checks); nbformat still works."""
+    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        pytest.skip("only the kit's own .venv is set up by kit.py")
+    import nbformat
+
+    assert importlib.util.find_spec("rfc3987_syntax") is None
+    assert nbformat.validate(nbformat.v4.new_notebook()) is None

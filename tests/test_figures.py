@@ -154,3 +154,21 @@ def test_correlation_heatmap_lower_triangle_with_stars():
     assert "-0.45***" in texts and texts.count("0.30") == 14
     assert tick_labels(ax.get_xticklabels()) == ["PCDP", "IT", "GL", "MR", "IA"]
     assert tick_labels(ax.get_yticklabels()) == ["IT", "GL", "MR", "IA", "OE"]
+
+
+def test_save_figure_writes_png_and_any_other_format_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path))
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1])
+    figures.save_figure(fig, "line")
+    figures.save_figure(fig, "line_vector", formats=("png", "svg"))
+    saved = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    assert saved == ["line.png", "line_vector.png", "line_vector.svg"]
+    png = (tmp_path / "figures" / "line.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    # the header's width is what the notebook display is scaled from
+    saved_dpi = plt.rcParams["savefig.dpi"]
+    saved_dpi = fig.dpi if saved_dpi == "figure" else saved_dpi
+    assert figures._png_width(png) == pytest.approx(4 * saved_dpi, rel=0.1)
+    assert plt.fignum_exists(fig.number)  # outside a notebook nothing is shown or closed
+    plt.close(fig)
