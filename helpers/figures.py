@@ -80,9 +80,7 @@ def _abbreviations() -> dict[str, str]:
     return {c.key: c.abbreviation for c in ins.CONSTRUCTS}
 
 
-def platform_use_figure(
-    table: pd.DataFrame, title: str = "Figure 1. Digital platform use"
-) -> Figure:
+def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital platform use") -> Figure:
     """Figure 1: share of firms using each platform, as horizontal bars, largest on top.
 
     ``table`` is ``descriptives.platform_use_table``. Platforms whose share the paper does not

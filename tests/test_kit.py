@@ -71,3 +71,73 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
         env={"KIT_NO_VENV": "1", "PATH": ""},
     )
     assert result.returncode == 2 and "no such file" in result.stdout
+
+
+def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
+    """replicate and refresh reuse one kernel per worker; nothing may carry over between notebooks."""
+    kit = load_kit()
+    first_folder, second_folder = tmp_path / "first", tmp_path / "second"
+    first_folder.mkdir()
+    second_folder.mkdir()
+    first = notebook_with(
+        first_folder,
+        "a_changes_everything.ipynb",
+        "import os, warnings\n"
+        "import matplotlib.pyplot as plt\n"
+        "import pandas as pd\n"
+        "left_behind = 1\n"
+        "pd.set_option('display.precision', 1)\n"
+        "plt.rcParams['lines.linewidth'] = 9\n"
+        "plt.figure()\n"
+        "warnings.simplefilter('ignore')\n"
+        "warnings.warn('shown once', UserWarning)\n"
+        "os.chdir(os.path.expanduser('~'))",
+    )
+    second = notebook_with(
+        second_folder,
+        "b_expects_a_fresh_kernel.ipynb",
+        "import os, warnings\n"
+        "import matplotlib.pyplot as plt\n"
+        "import pandas as pd\n"
+        "print('left_behind' in globals(), pd.get_option('display.precision'),\n"
+        "      plt.rcParams['lines.linewidth'], len(plt.get_fignums()), os.path.basename(os.getcwd()))\n"
+        "warnings.warn('shown once', UserWarning)",
+    )
+    output = tmp_path / "executed"
+    output.mkdir()
+    session = kit.KernelSession()
+    try:
+        assert [session.run(path, output / path.name)[0] for path in (first, second)] == ["ok", "ok"]
+        process_id = "import os; print(os.getpid())"
+        pid_a = notebook_with(tmp_path, "pid_a.ipynb", process_id)
+        pid_b = notebook_with(tmp_path, "pid_b.ipynb", process_id)
+        session.run(pid_a, output / "pid_a.ipynb")
+        session.run(pid_b, output / "pid_b.ipynb")
+    finally:
+        session.close()
+    outputs = nbformat.read(output / second.name, as_version=4).cells[0].outputs
+    assert outputs[0]["text"] == "False 6 1.5 0 second\n"
+    assert any(o.get("name") == "stderr" and "shown once" in o["text"] for o in outputs)
+    pids = [
+        nbformat.read(output / name, as_version=4).cells[0].outputs[0]["text"]
+        for name in ("pid_a.ipynb", "pid_b.ipynb")
+    ]
+    assert pids[0] == pids[1]  # the same kernel process ran both: reuse really happened
+    assert session.kernel_manager is None
+
+
+def test_a_kernel_that_dies_is_reported_and_replaced(tmp_path):
+    kit = load_kit()
+    dies = notebook_with(tmp_path, "a_dies.ipynb", "import os\nos._exit(1)")
+    after = notebook_with(tmp_path, "b_after.ipynb", "print('still running')")
+    output = tmp_path / "executed"
+    output.mkdir()
+    session = kit.KernelSession()
+    try:
+        status_dies, _, detail = session.run(dies, output / dies.name)
+        status_after, _, _ = session.run(after, output / after.name)
+    finally:
+        session.close()
+    assert status_dies == "FAILED" and detail
+    assert status_after == "ok"
+    assert nbformat.read(output / after.name, as_version=4).cells[0].outputs[0]["text"] == "still running\n"
