@@ -84,7 +84,6 @@ def lesson_notebooks() -> list[Path]:
 # fresh kernel would give it: an empty namespace, no open figures, its own folder as working
 # directory, and the matplotlib, pandas and warnings settings the kernel had before any notebook.
 RESET_KERNEL = """
-get_ipython().run_line_magic("reset", "-f")
 import os, sys, types, warnings
 import matplotlib
 import matplotlib.pyplot
@@ -103,7 +102,7 @@ else:
     warnings.filters[:] = fresh.filters
     warnings._filters_mutated()  # forget which warnings were already shown
 os.chdir(NOTEBOOK_FOLDER)
-get_ipython().run_line_magic("reset", "-f")
+get_ipython().reset(new_session=True)  # empty namespace and history; the next cell is In [1]
 """
 
 
@@ -148,9 +147,9 @@ class KernelSession:
 
         reset_code = RESET_KERNEL.replace("NOTEBOOK_FOLDER", repr(str(folder)))
         reset = new_notebook(cells=[new_code_cell(reset_code)])
-        self._execute(reset, folder)
+        self._execute(reset, folder, store_history=False)
 
-    def _execute(self, notebook, folder: Path) -> None:
+    def _execute(self, notebook, folder: Path, store_history: bool = True) -> None:
         from nbclient import NotebookClient
 
         client = NotebookClient(
@@ -165,7 +164,12 @@ class KernelSession:
         try:
             # the kernel's own log (e.g. ipykernel's transport notice) is not for students;
             # cell errors still arrive through the notebook protocol
-            client.execute(stderr=subprocess.DEVNULL)
+            if store_history:
+                client.execute(stderr=subprocess.DEVNULL)
+            else:  # the reset cell: not counted, so the notebook's first cell is In [1]
+                with client.setup_kernel(stderr=subprocess.DEVNULL):
+                    for index, cell in enumerate(notebook.cells):
+                        client.execute_cell(cell, index, store_history=False)
         finally:
             self.kernel_manager = client.km
             if client.kc is not None:

@@ -85,8 +85,11 @@ def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital pla
 
     ``table`` is ``descriptives.platform_use_table``. Platforms whose share the paper does not
     state are drawn lighter and hatched ("assumed"); where the paper states a share, a black
-    tick marks the published value next to the reproduced bar.
+    tick marks the published value next to the reproduced bar. On another survey than the
+    shipped one (``settings.using_shipped_data()`` False) every bar is that survey's share, so
+    none is hatched, and the ticks show the paper's sample for comparison.
     """
+    shipped = settings.using_shipped_data()
     # Most used first, ties in the table's order; reversed because barh draws bottom-up.
     data = table.sort_values("percentage", ascending=False, kind="stable").iloc[::-1]
     data = data.reset_index(drop=True)
@@ -95,7 +98,7 @@ def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital pla
     positions = np.arange(len(data))
     bars = ax.barh(positions, data["percentage"], color=colour, edgecolor=colour, height=0.7)
     for bar, reported in zip(bars, data["share_reported_in_paper"], strict=True):
-        if not reported:
+        if shipped and not reported:
             bar.set_alpha(0.45)
             bar.set_hatch("//")
     ax.bar_label(bars, labels=[f"{p:.0f}%" for p in data["percentage"]], padding=4)
@@ -114,15 +117,20 @@ def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital pla
     ax.set_xlabel("Firms using the platform (%)")
     ax.set_title(title)
     ax.grid(axis="y", visible=False)
+    bars_meaning = [Patch(facecolor=colour, edgecolor=colour, label="this survey")]
+    if shipped:
+        bars_meaning = [
+            Patch(facecolor=colour, edgecolor=colour, label="share stated in the paper"),
+            Patch(
+                facecolor=colour,
+                edgecolor=colour,
+                alpha=0.45,
+                hatch="//",
+                label="assumed (the paper states no share)",
+            ),
+        ]
     handles = [
-        Patch(facecolor=colour, edgecolor=colour, label="share stated in the paper"),
-        Patch(
-            facecolor=colour,
-            edgecolor=colour,
-            alpha=0.45,
-            hatch="//",
-            label="assumed (the paper states no share)",
-        ),
+        *bars_meaning,
         Line2D(
             [],
             [],
@@ -131,7 +139,7 @@ def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital pla
             markersize=14,
             markeredgewidth=2.5,
             color="black",
-            label="published value",
+            label="published value" if shipped else "published value (the paper's sample)",
         ),
     ]
     ax.legend(handles=handles, loc="lower right", frameon=True)

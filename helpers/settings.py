@@ -24,6 +24,16 @@ def survey_file() -> Path:
     return Path(os.environ.get("KIT_SURVEY_FILE", SHIPPED_SURVEY_FILE))
 
 
+def use_survey_file(path: str | os.PathLike) -> Path:
+    """Point the kit at another survey file for the rest of this session (a notebook's
+    ``survey_file`` parameter); a relative path is read from the current working directory."""
+    chosen = Path(path).expanduser().resolve()
+    if not chosen.is_file():
+        raise FileNotFoundError(f"survey_file = {str(path)!r}: there is no file {chosen}")
+    os.environ["KIT_SURVEY_FILE"] = str(chosen)
+    return chosen
+
+
 def using_shipped_data() -> bool:
     """True when the notebooks run on the kit's own dataset (so published values apply)."""
     return survey_file().resolve() == SHIPPED_SURVEY_FILE.resolve()

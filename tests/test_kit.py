@@ -108,7 +108,7 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
     session = kit.KernelSession()
     try:
         assert [session.run(path, output / path.name)[0] for path in (first, second)] == ["ok", "ok"]
-        process_id = "import os; print(os.getpid())"
+        process_id = "import os\nos.getpid()"
         pid_a = notebook_with(tmp_path, "pid_a.ipynb", process_id)
         pid_b = notebook_with(tmp_path, "pid_b.ipynb", process_id)
         session.run(pid_a, output / "pid_a.ipynb")
@@ -118,11 +118,12 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
     outputs = nbformat.read(output / second.name, as_version=4).cells[0].outputs
     assert outputs[0]["text"] == "False 6 1.5 0 second\n"
     assert any(o.get("name") == "stderr" and "shown once" in o["text"] for o in outputs)
-    pids = [
-        nbformat.read(output / name, as_version=4).cells[0].outputs[0]["text"]
+    results = [
+        nbformat.read(output / name, as_version=4).cells[0].outputs[0]
         for name in ("pid_a.ipynb", "pid_b.ipynb")
     ]
-    assert pids[0] == pids[1]  # the same kernel process ran both: reuse really happened
+    assert results[0]["data"] == results[1]["data"]  # one kernel process ran both: reuse really happened
+    assert [result["execution_count"] for result in results] == [1, 1]  # Out[1] in each, as if fresh
     assert session.kernel_manager is None
 
 

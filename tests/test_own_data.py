@@ -3,10 +3,12 @@
 The "own" file is a second synthetic dataset from the kit's generator with another seed.
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
 
+import nbformat
 import pandas as pd
 import pytest
 
@@ -27,6 +29,13 @@ def replicate(data, results):
     )
 
 
+def load_kit():
+    spec = importlib.util.spec_from_file_location("kit", ROOT / "kit.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="module")
 def class_survey(tmp_path_factory):
     path = tmp_path_factory.mktemp("class") / "class_survey.csv"
@@ -45,6 +54,11 @@ def test_every_notebook_reruns_on_another_survey(class_survey, tmp_path):
     # the notebooks analysed the class file, and said so
     notebook_text = (tmp_path / "notebooks" / "02_descriptives.ipynb").read_text(encoding="utf-8")
     assert "your survey file class_survey.csv" in notebook_text
+    # comparisons with the paper are relabelled: the class's values are not a reproduction
+    comparison = pd.read_csv(tmp_path / "tables" / "tables2to5_published_vs_reproduced.csv", index_col=0)
+    assert {"this survey", "published"} <= set(comparison.columns) and "reproduced" not in comparison.columns
+    path_analysis = (tmp_path / "notebooks" / "04_path_analysis.ipynb").read_text(encoding="utf-8")
+    assert "this survey" in path_analysis
 
 
 def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
@@ -56,3 +70,52 @@ def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
     assert result.returncode == 1
     assert "row 3 (file line 4), column 'mr_1': found '6'" in result.stdout
     assert not (tmp_path / "results" / "notebooks").exists()
+
+
+def lesson_with_survey_file(tmp_path, lesson, survey_file):
+    """A copy of a lesson, beside the original, whose survey_file parameter names ``survey_file``."""
+    notebook = nbformat.read(ROOT / "notebooks" / lesson, as_version=4)
+    parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+    assert len(parameters) == 1 and parameters[0].source.rstrip().endswith("survey_file = None")
+    parameters[0].source = parameters[0].source.replace(
+        "survey_file = None", f"survey_file = {str(survey_file)!r}"
+    )
+    path = tmp_path / lesson
+    nbformat.write(notebook, path)
+    return path
+
+
+def test_every_lesson_that_reads_the_survey_has_the_survey_file_parameter():
+    for lesson in sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb")):
+        notebook = nbformat.read(lesson, as_version=4)
+        parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
+        assert len(parameters) == 1, lesson.name
+        setup = next(
+            cell for cell in notebook.cells if cell.cell_type == "code" and cell is not parameters[0]
+        )
+        assert "notebook.setup(survey_file)" in setup.source, lesson.name
+
+
+def test_the_notebook_parameter_runs_a_lesson_on_the_class_file(class_survey, tmp_path, monkeypatch):
+    monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
+    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
+    lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
+    status, _, detail = load_kit().execute_notebook(lesson, tmp_path / "executed.ipynb")
+    assert status == "ok", detail
+    text = (tmp_path / "executed.ipynb").read_text(encoding="utf-8")
+    assert "your survey file class_survey.csv" in text
+
+
+def test_a_bad_file_in_the_parameter_stops_the_notebook_with_the_validation_error(
+    class_survey, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
+    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
+    table = pd.read_csv(class_survey, dtype=str, keep_default_na=False)
+    table.loc[4, "gl_2"] = "often"
+    bad = tmp_path / "bad.csv"
+    table.to_csv(bad, index=False)
+    lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
+    status, _, detail = load_kit().execute_notebook(lesson, tmp_path / "executed.ipynb")
+    assert status == "FAILED"
+    assert "SurveyValidationError" in detail and "row 5 (file line 6), column 'gl_2': found 'often'" in detail
