@@ -772,10 +772,10 @@ def shapiro_wilk_rejection(
         items = loadings * latent[..., k, None] + np.sqrt(1 - loadings**2) * noise - shifts
         tau = stats.norm.ppf(np.cumsum(shares[construct.key])[:-1])
         score = (1 + np.searchsorted(tau, items)).mean(axis=-1)  # (datasets, n)
-        for d in range(n_datasets):
-            values = score[d]
-            shapiro[d, k] = stats.shapiro(values).pvalue < alpha
-            ks[d, k] = stats.kstest(values, "norm", args=(values.mean(), values.std(ddof=1))).pvalue < alpha
+        shapiro[:, k] = stats.shapiro(score, axis=1).pvalue < alpha
+        # KS against the normal with each dataset's own mean and SD = KS of its z-scores against N(0, 1)
+        z = (score - score.mean(axis=1, keepdims=True)) / score.std(axis=1, ddof=1, keepdims=True)
+        ks[:, k] = stats.kstest(z, "norm", axis=1).pvalue < alpha
     table = pd.DataFrame(
         {"shapiro_wilk_rejects": shapiro.mean(axis=0), "ks_rejects": ks.mean(axis=0)},
         index=pd.Index(names, name="construct"),

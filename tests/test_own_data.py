@@ -96,26 +96,26 @@ def test_every_lesson_that_reads_the_survey_has_the_survey_file_parameter():
         assert "notebook.setup(survey_file)" in setup.source, lesson.name
 
 
-def test_the_notebook_parameter_runs_a_lesson_on_the_class_file(class_survey, tmp_path, monkeypatch):
-    monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
-    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
-    lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
-    status, _, detail = load_kit().execute_notebook(lesson, tmp_path / "executed.ipynb")
-    assert status == "ok", detail
-    text = (tmp_path / "executed.ipynb").read_text(encoding="utf-8")
-    assert "your survey file class_survey.csv" in text
-
-
-def test_a_bad_file_in_the_parameter_stops_the_notebook_with_the_validation_error(
+def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_error(
     class_survey, tmp_path, monkeypatch
 ):
+    """What an instructor does in JupyterLab: set survey_file in a lesson's parameter cell."""
     monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
     monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
     table = pd.read_csv(class_survey, dtype=str, keep_default_na=False)
     table.loc[4, "gl_2"] = "often"
     bad = tmp_path / "bad.csv"
     table.to_csv(bad, index=False)
-    lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
-    status, _, detail = load_kit().execute_notebook(lesson, tmp_path / "executed.ipynb")
+    good_lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
+    bad_lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
+    session = load_kit().KernelSession()  # one kernel for both, as replicate does
+    try:
+        good = session.run(good_lesson, tmp_path / "good.ipynb")
+        bad_run = session.run(bad_lesson, tmp_path / "bad.ipynb")
+    finally:
+        session.close()
+    assert good[0] == "ok", good[2]
+    assert "your survey file class_survey.csv" in (tmp_path / "good.ipynb").read_text(encoding="utf-8")
+    status, _, detail = bad_run
     assert status == "FAILED"
     assert "SurveyValidationError" in detail and "row 5 (file line 6), column 'gl_2': found 'often'" in detail
