@@ -80,25 +80,25 @@ def lesson_notebooks() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-# Run in the kernel before each notebook but the first, so that every notebook starts from what a
-# fresh kernel would give it: an empty namespace, no open figures, its own folder as working
-# directory, and the matplotlib, pandas and warnings settings the kernel had before any notebook.
+# Run in the kernel before each notebook, so that every notebook starts from what a fresh kernel
+# would give it: an empty namespace and history, no open figures, its own folder as working
+# directory, matplotlib's and pandas' settings as a fresh import has them, and the warning
+# filters the kernel had before its first notebook.
 RESET_KERNEL = """
 import os, sys, types, warnings
-import matplotlib
-import matplotlib.pyplot
-import pandas
 fresh = sys.modules.get("_kit_fresh_kernel")
-if fresh is None:  # first call: remember the fresh kernel's settings
+if fresh is None:  # first call, before any notebook: remember the fresh kernel's warning filters
     fresh = sys.modules["_kit_fresh_kernel"] = types.ModuleType("_kit_fresh_kernel")
-    fresh.rc = {k: v for k, v in matplotlib.rcParams.copy().items() if k != "backend"}
     fresh.filters = list(warnings.filters)
 else:
-    matplotlib.pyplot.close("all")
-    matplotlib.rcParams.update(fresh.rc)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        pandas.reset_option("all")
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    if "matplotlib" in sys.modules:  # a fresh import's settings (in a kernel only the backend differs)
+        sys.modules["matplotlib"].rc_file_defaults()
+    if "pandas" in sys.modules:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
     warnings.filters[:] = fresh.filters
     warnings._filters_mutated()  # forget which warnings were already shown
 os.chdir(NOTEBOOK_FOLDER)
