@@ -1,6 +1,5 @@
 """The README's commands are what CI runs, and the task runner reports notebook failures."""
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -13,13 +12,6 @@ from helpers import settings
 ROOT = settings.REPO_ROOT
 
 
-def load_kit():
-    spec = importlib.util.spec_from_file_location("kit", ROOT / "kit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text()
@@ -28,8 +20,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert re.search(r"^exec python3 kit\.py test$", ci, flags=re.MULTILINE)
 
 
-def test_lesson_notebooks_are_numbered_in_order():
-    names = [path.name for path in load_kit().lesson_notebooks()]
+def test_lesson_notebooks_are_numbered_in_order(kit):
+    names = [path.name for path in kit.lesson_notebooks()]
     assert names == sorted(names) and names[0].startswith("00_")
     assert all(re.match(r"\d\d_[a-z0-9_]+\.ipynb$", name) for name in names)
 
@@ -42,8 +34,7 @@ def notebook_with(tmp_path, name, source):
     return path
 
 
-def test_runner_executes_a_notebook_and_keeps_its_output(tmp_path):
-    kit = load_kit()
+def test_runner_executes_a_notebook_and_keeps_its_output(kit, tmp_path):
     source = notebook_with(tmp_path, "good.ipynb", "print(6 * 7)")
     status, seconds, _ = kit.execute_notebook(source, tmp_path / "out.ipynb")
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
@@ -51,8 +42,7 @@ def test_runner_executes_a_notebook_and_keeps_its_output(tmp_path):
     assert executed.cells[0].outputs[0]["text"] == "42\n"
 
 
-def test_runner_reports_a_failing_notebook(tmp_path, capsys):
-    kit = load_kit()
+def test_runner_reports_a_failing_notebook(kit, tmp_path, capsys):
     good = notebook_with(tmp_path, "a_good.ipynb", "1 + 1")
     bad = notebook_with(tmp_path, "b_bad.ipynb", "raise ValueError('planted failure')")
     output = tmp_path / "executed"
@@ -73,9 +63,8 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
     assert result.returncode == 2 and "no such file" in result.stdout
 
 
-def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
+def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path):
     """replicate and refresh reuse one kernel per worker; nothing may carry over between notebooks."""
-    kit = load_kit()
     first_folder, second_folder = tmp_path / "first", tmp_path / "second"
     first_folder.mkdir()
     second_folder.mkdir()
@@ -127,8 +116,7 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
     assert session.kernel_manager is None
 
 
-def test_a_kernel_that_dies_is_reported_and_replaced(tmp_path):
-    kit = load_kit()
+def test_a_kernel_that_dies_is_reported_and_replaced(kit, tmp_path):
     dies = notebook_with(tmp_path, "a_dies.ipynb", "import os\nos._exit(1)")
     after = notebook_with(tmp_path, "b_after.ipynb", "print('still running')")
     output = tmp_path / "executed"

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
 
-from helpers import descriptives, figures, notebook, settings, synthetic
+from helpers import descriptives, figures, notebook, settings
 from helpers.survey import load_survey
 
 
@@ -15,20 +15,12 @@ def shipped_data(monkeypatch):
     monkeypatch.delenv("KIT_SURVEY_FILE")
 
 
-@pytest.fixture(scope="module")
-def own_survey(tmp_path_factory):
-    """A class survey (the generator with another seed)."""
-    path = tmp_path_factory.mktemp("class") / "class_survey.csv"
-    synthetic.write_survey(path, seed=7)
-    return path
-
-
-def test_the_survey_file_parameter_points_every_helper_at_that_file(own_survey, monkeypatch):
-    monkeypatch.chdir(own_survey.parent)
+def test_the_survey_file_parameter_points_every_helper_at_that_file(class_survey, monkeypatch):
+    monkeypatch.chdir(class_survey.parent)
     notebook.setup("class_survey.csv")  # relative to the notebook's folder, as a student writes it
-    assert settings.survey_file() == own_survey
+    assert settings.survey_file() == class_survey
     assert not settings.using_shipped_data()
-    assert load_survey().equals(load_survey(own_survey))
+    assert load_survey().equals(load_survey(class_survey))
 
 
 def test_no_parameter_keeps_the_survey_the_kit_was_given(monkeypatch):
@@ -52,17 +44,17 @@ def test_comparisons_keep_their_labels_on_the_shipped_data(monkeypatch):
     assert notebook.with_data_labels(COMPARISON) is COMPARISON
 
 
-def test_on_other_data_reproduced_values_are_labelled_as_this_survey(own_survey, tmp_path):
-    settings.use_survey_file(own_survey)
+def test_on_other_data_reproduced_values_are_labelled_as_this_survey(class_survey, tmp_path):
+    settings.use_survey_file(class_survey)
     labelled = notebook.with_data_labels(COMPARISON)
     assert list(labelled.columns) == ["quantity", "this survey", "published", "frequency_this_survey"]
     assert labelled["this survey"].tolist() == [0.99]  # the numbers themselves are untouched
     assert list(COMPARISON.columns)[1] == "reproduced"  # the caller's table is not changed
 
 
-def test_saved_tables_carry_the_labels_for_the_data(own_survey, tmp_path, monkeypatch):
+def test_saved_tables_carry_the_labels_for_the_data(class_survey, tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
-    settings.use_survey_file(own_survey)
+    settings.use_survey_file(class_survey)
     notebook.save_table(COMPARISON, "comparison")
     saved = pd.read_csv(tmp_path / "results" / "tables" / "comparison.csv", index_col=0)
     assert "this survey" in saved.columns and "reproduced" not in saved.columns
@@ -72,12 +64,12 @@ def legend_labels(figure):
     return [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
 
 
-def test_figure_1_on_other_data_has_no_assumed_shares(own_survey):
+def test_figure_1_on_other_data_has_no_assumed_shares(class_survey):
     shipped = figures.platform_use_figure(
         descriptives.platform_use_table(load_survey(settings.SHIPPED_SURVEY_FILE))
     )
     assert "assumed (the paper states no share)" in legend_labels(shipped)
-    settings.use_survey_file(own_survey)
+    settings.use_survey_file(class_survey)
     other = figures.platform_use_figure(descriptives.platform_use_table(load_survey()))
     assert legend_labels(other) == ["this survey", "published value (the paper's sample)"]
     assert not any(bar.get_hatch() for bar in other.axes[0].patches)

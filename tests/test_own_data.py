@@ -3,16 +3,14 @@
 The "own" file is a second synthetic dataset from the kit's generator with another seed.
 """
 
-import importlib.util
 import os
 import subprocess
 import sys
 
 import nbformat
 import pandas as pd
-import pytest
 
-from helpers import settings, synthetic
+from helpers import settings
 
 ROOT = settings.REPO_ROOT
 
@@ -27,20 +25,6 @@ def replicate(data, results):
         env=environment,
         cwd=ROOT,
     )
-
-
-def load_kit():
-    spec = importlib.util.spec_from_file_location("kit", ROOT / "kit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def class_survey(tmp_path_factory):
-    path = tmp_path_factory.mktemp("class") / "class_survey.csv"
-    synthetic.write_survey(path, seed=7)
-    return path
 
 
 def test_every_notebook_reruns_on_another_survey(class_survey, tmp_path):
@@ -97,7 +81,7 @@ def test_every_lesson_that_reads_the_survey_has_the_survey_file_parameter():
 
 
 def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_error(
-    class_survey, tmp_path, monkeypatch
+    kit, class_survey, tmp_path, monkeypatch
 ):
     """What an instructor does in JupyterLab: set survey_file in a lesson's parameter cell."""
     monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
@@ -108,7 +92,7 @@ def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_er
     table.to_csv(bad, index=False)
     good_lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
     bad_lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
-    session = load_kit().KernelSession()  # one kernel for both, as replicate does
+    session = kit.KernelSession()  # one kernel for both, as replicate does
     try:
         good = session.run(good_lesson, tmp_path / "good.ipynb")
         bad_run = session.run(bad_lesson, tmp_path / "bad.ipynb")
