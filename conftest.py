@@ -19,7 +19,13 @@ def pytest_configure(config: pytest.Config) -> None:
 # The slowest test files go first: with several workers (``kit.py test`` runs pytest-xdist with
 # ``--dist loadfile``), a long file started last would leave one worker running alone at the end.
 # Then the notebooks, then the many short unit-test files, which fill the gaps.
-SLOWEST_FIRST = ("tests/test_own_data.py", "tests/test_book.py", "notebooks/0", "notebooks/solutions/")
+SLOWEST_FIRST = (
+    "tests/test_own_data.py",
+    "tests/test_book.py",
+    "tests/test_kit.py",
+    "notebooks/0",
+    "notebooks/solutions/",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
