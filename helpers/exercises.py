@@ -43,6 +43,7 @@ SOLUTIONS_DIR = NOTEBOOKS_DIR / "solutions"
 EXERCISES_DIR = NOTEBOOKS_DIR / "exercises"
 
 EXERCISE_TAG, SOLUTION_TAG, CHECK_TAG = "exercise", "solution", "check"
+PARAMETERS_TAG = "parameters"  # the survey_file cell, kept as plain assignments (papermill's convention)
 HEADING = re.compile(r"^###\s+Exercise\s+(?P<id>\d\d\.\d+)\s*·\s*(?P<kind>[^\n]+?)\s*$", re.MULTILINE)
 SECTION_TITLE = "## Exercises"
 WRAP_WIDTH = 96
@@ -520,7 +521,8 @@ def _with_notes(cells: list, solution_name: str) -> list:
     """The how-to-work note after the title cell, the ruff note atop the setup cell."""
     from nbformat.v4 import new_markdown_cell
 
-    setup = next((cell for cell in cells if cell.cell_type == "code"), None)
+    code = (cell for cell in cells if cell.cell_type == "code" and PARAMETERS_TAG not in _tags(cell))
+    setup = next(code, None)
     if setup is not None:
         setup.source = f"{IMPORTS_NOTE}\n{setup.source}"
     note = new_markdown_cell(GENERATED_NOTE.format(name=solution_name))

@@ -69,11 +69,21 @@ def lesson_with_survey_file(tmp_path, lesson, survey_file):
     return path
 
 
-def test_every_lesson_that_reads_the_survey_has_the_survey_file_parameter():
-    for lesson in sorted((ROOT / "notebooks").glob("0[1-9]_*.ipynb")):
+def test_every_notebook_that_reads_the_survey_has_the_survey_file_parameter():
+    notebooks = ROOT / "notebooks"
+    lessons_and_exercises = [
+        *sorted(notebooks.glob("0[1-9]_*.ipynb")),
+        *sorted((notebooks / "solutions").glob("0[1-9]_*.ipynb")),
+        *sorted((notebooks / "exercises").glob("0[1-9]_*.ipynb")),
+    ]
+    assert len(lessons_and_exercises) == 21
+    for lesson in lessons_and_exercises:
         notebook = nbformat.read(lesson, as_version=4)
         parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
         assert len(parameters) == 1, lesson.name
+        *comments, assignment = parameters[0].source.splitlines()
+        assert assignment == "survey_file = None" and all(line.startswith("# ") for line in comments)
+        assert "ruff" not in parameters[0].source, lesson.name  # the exercises' lint note goes on the setup
         setup = next(
             cell for cell in notebook.cells if cell.cell_type == "code" and cell is not parameters[0]
         )
