@@ -3,6 +3,8 @@ kit's figure functions (each returns a matplotlib Figure)."""
 
 from __future__ import annotations
 
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -40,12 +42,16 @@ def save_figure(figure: Figure, name: str, formats: tuple[str, ...] = ("png",)) 
     once instead of twice (the inline backend would otherwise render it again).
     """
     folder = settings.results_dir("figures")
+    saved = {}
     for suffix in formats:
-        figure.savefig(folder / f"{name}.{suffix}", metadata={"Date": None} if suffix == "svg" else None)
-    if "png" in formats and _inside_a_notebook():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=suffix, metadata={"Date": None} if suffix == "svg" else None)
+        saved[suffix] = buffer.getvalue()
+        (folder / f"{name}.{suffix}").write_bytes(saved[suffix])
+    if "png" in saved and _inside_a_notebook():
         from IPython.display import Image, display
 
-        png = (folder / f"{name}.png").read_bytes()
+        png = saved["png"]  # the very bytes written to the file
         # shown at the size the inline backend would use: saved at savefig.dpi, shown at figure.dpi
         saved_dpi = plt.rcParams["savefig.dpi"]
         saved_dpi = figure.dpi if saved_dpi == "figure" else saved_dpi
