@@ -119,6 +119,12 @@ class KernelSession:
     def __init__(self) -> None:
         self.kernel_manager = None
 
+    def __enter__(self) -> KernelSession:
+        return self
+
+    def __exit__(self, *exception) -> None:
+        self.close()
+
     def run(self, path: Path, output: Path | None) -> tuple[str, float, str]:
         """Run one notebook top to bottom; write it to ``output`` (or back in place if None)."""
         import nbformat
@@ -206,18 +212,10 @@ def _run_in_worker_session(path: Path, output: Path | None) -> tuple[str, float,
     return _worker_session.run(path, output)
 
 
-def tested_notebooks() -> list[Path]:
-    """The notebooks nbval runs: the lessons, then the exercise solutions."""
-    return lesson_notebooks() + sorted((NOTEBOOKS / "solutions").glob("[0-9][0-9]_*.ipynb"))
-
-
 def execute_notebook(path: Path, output: Path | None) -> tuple[str, float, str]:
     """Run one notebook in a kernel of its own; write it to ``output`` (or back in place if None)."""
-    session = KernelSession()
-    try:
+    with KernelSession() as session:
         return session.run(path, output)
-    finally:
-        session.close()
 
 
 def _last_lines(text: str, count: int = 12) -> str:
@@ -229,11 +227,8 @@ def run_notebooks(paths: list[Path], output_folder: Path | None, workers: int) -
 
     outputs = [None if output_folder is None else output_folder / p.name for p in paths]
     if workers <= 1:
-        session = KernelSession()
-        try:
+        with KernelSession() as session:
             results = list(map(session.run, paths, outputs))
-        finally:
-            session.close()
     else:
         # one kernel per worker process; the notebooks are shared out as workers become free
         with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker_session) as pool:
@@ -304,7 +299,10 @@ def exercises(arguments: argparse.Namespace) -> int:
 
 
 def refresh(arguments: argparse.Namespace) -> int:
-    paths = [Path(p).resolve() for p in arguments.notebooks] or tested_notebooks()
+    from helpers.exercises import solution_paths
+
+    # by default every notebook nbval checks: the lessons, then the exercise solutions
+    paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks() + solution_paths()
     os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
     return 0 if run_notebooks(paths, None, arguments.workers) else 1
 

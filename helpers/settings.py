@@ -29,7 +29,11 @@ def use_survey_file(path: str | os.PathLike) -> Path:
     ``survey_file`` parameter); a relative path is read from the current working directory."""
     chosen = Path(path).expanduser().resolve()
     if not chosen.is_file():
-        raise FileNotFoundError(f"survey_file = {str(path)!r}: there is no file {chosen}")
+        raise FileNotFoundError(
+            f"survey_file = {str(path)!r}: there is no file {chosen}. Expected the path of your "
+            f"survey CSV, absolute or relative to this notebook's folder ({Path.cwd()}); "
+            "survey_file = None analyses the kit's own synthetic data."
+        )
     os.environ["KIT_SURVEY_FILE"] = str(chosen)
     return chosen
 

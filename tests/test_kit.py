@@ -94,16 +94,13 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path
     )
     output = tmp_path / "executed"
     output.mkdir()
-    session = kit.KernelSession()
-    try:
+    with kit.KernelSession() as session:
         assert [session.run(path, output / path.name)[0] for path in (first, second)] == ["ok", "ok"]
         process_id = "import os\nos.getpid()"
         pid_a = notebook_with(tmp_path, "pid_a.ipynb", process_id)
         pid_b = notebook_with(tmp_path, "pid_b.ipynb", process_id)
         session.run(pid_a, output / "pid_a.ipynb")
         session.run(pid_b, output / "pid_b.ipynb")
-    finally:
-        session.close()
     outputs = nbformat.read(output / second.name, as_version=4).cells[0].outputs
     assert outputs[0]["text"] == "False 6 1.5 0 second\n"
     assert any(o.get("name") == "stderr" and "shown once" in o["text"] for o in outputs)
@@ -121,12 +118,9 @@ def test_a_kernel_that_dies_is_reported_and_replaced(kit, tmp_path):
     after = notebook_with(tmp_path, "b_after.ipynb", "print('still running')")
     output = tmp_path / "executed"
     output.mkdir()
-    session = kit.KernelSession()
-    try:
+    with kit.KernelSession() as session:
         status_dies, _, detail = session.run(dies, output / dies.name)
         status_after, _, _ = session.run(after, output / after.name)
-    finally:
-        session.close()
-    assert status_dies == "FAILED" and detail
+    assert status_dies == "FAILED" and "DeadKernelError" in detail, detail
     assert status_after == "ok"
     assert nbformat.read(output / after.name, as_version=4).cells[0].outputs[0]["text"] == "still running\n"

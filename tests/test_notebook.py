@@ -23,15 +23,19 @@ def test_the_survey_file_parameter_points_every_helper_at_that_file(class_survey
     assert load_survey().equals(load_survey(class_survey))
 
 
-def test_no_parameter_keeps_the_survey_the_kit_was_given(monkeypatch):
+def test_no_parameter_keeps_the_survey_the_kit_was_given(class_survey, monkeypatch):
+    monkeypatch.setenv("KIT_SURVEY_FILE", str(class_survey))  # what `kit.py replicate --data` does
     notebook.setup(None)
-    assert settings.using_shipped_data()
+    assert settings.survey_file() == class_survey
 
 
 def test_a_survey_file_that_does_not_exist_is_named_in_the_error(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(FileNotFoundError, match="survey_file = 'no_such.csv'"):
+    with pytest.raises(FileNotFoundError) as error:
         notebook.setup("no_such.csv")
+    message = str(error.value)
+    assert message.startswith(f"survey_file = 'no_such.csv': there is no file {tmp_path / 'no_such.csv'}.")
+    assert "relative to this notebook's folder" in message and "survey_file = None" in message
     assert settings.using_shipped_data()  # nothing changed
 
 
@@ -40,7 +44,7 @@ COMPARISON = pd.DataFrame(
 )
 
 
-def test_comparisons_keep_their_labels_on_the_shipped_data(monkeypatch):
+def test_comparisons_keep_their_labels_on_the_shipped_data():
     assert notebook.with_data_labels(COMPARISON) is COMPARISON
 
 

@@ -102,12 +102,9 @@ def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_er
     table.to_csv(bad, index=False)
     good_lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
     bad_lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
-    session = kit.KernelSession()  # one kernel for both, as replicate does
-    try:
+    with kit.KernelSession() as session:  # one kernel for both, as replicate does
         good = session.run(good_lesson, tmp_path / "good.ipynb")
         bad_run = session.run(bad_lesson, tmp_path / "bad.ipynb")
-    finally:
-        session.close()
     assert good[0] == "ok", good[2]
     assert "your survey file class_survey.csv" in (tmp_path / "good.ipynb").read_text(encoding="utf-8")
     status, _, detail = bad_run
