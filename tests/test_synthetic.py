@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import model, settings, synthetic
+from helpers import model, published, settings, synthetic
 
 SHIPPED = settings.SHIPPED_SURVEY_FILE
 
@@ -42,6 +42,12 @@ def test_target_correlations_carry_the_published_chi_square_and_paths():
     for (predictor, outcome), beta in targets["betas"].items():
         assert float(fit.path(predictor, outcome)) == pytest.approx(beta, abs=1e-9)
     assert np.allclose(np.diag(corr), 1)
+
+
+def test_chi_square_tolerance_is_half_a_unit_of_the_printed_decimal():
+    # within it, the generated chi-square rounds to the value Table 2 prints
+    printed = published.as_printed("table2_model_tests").set_index("model").at["User Model", "chi_square"]
+    assert synthetic.CHI_SQUARE_TOLERANCE == pytest.approx(0.5 * 10 ** -published.printed_decimals(printed))
 
 
 def test_command_line_refuses_to_overwrite(tmp_path):
