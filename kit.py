@@ -271,14 +271,16 @@ def replicate(arguments: argparse.Namespace) -> int:
 
 
 def test(arguments: argparse.Namespace) -> int:
-    lint = subprocess.run([sys.executable, "-m", "ruff", "check", "."], cwd=ROOT).returncode
+    ruff = [sys.executable, "-m", "ruff"]
+    lint = subprocess.run([*ruff, "check", "."], cwd=ROOT).returncode
+    lint |= subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT).returncode
     # one pytest worker per core (pytest-xdist); a notebook's cells, or a test file, stay together
     parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
     tests = subprocess.run(
         [sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args], cwd=ROOT
     ).returncode
     if lint != 0:
-        print("ruff found lint problems (see above)")
+        print("ruff found lint or formatting problems (see above; `ruff format .` fixes the layout)")
     return tests or lint
 
 

@@ -91,12 +91,8 @@ def compare_table1(reproduced: pd.DataFrame, published: pd.DataFrame) -> pd.Data
 
     table["frequency_difference"] = table["frequency_reproduced"] - table["frequency_published"]
     table["percentage_difference"] = table["percentage_reproduced"] - table["percentage_published"]
-    table["published_n"] = table.groupby("characteristic", sort=False)[
-        "frequency_published"
-    ].transform("sum")
-    table["percentage_from_published_count"] = (
-        100.0 * table["frequency_published"] / table["published_n"]
-    )
+    table["published_n"] = table.groupby("characteristic", sort=False)["frequency_published"].transform("sum")
+    table["percentage_from_published_count"] = 100.0 * table["frequency_published"] / table["published_n"]
     table["published_percentage_mismatch"] = (
         round_half_up(table["percentage_from_published_count"]) != table["percentage_published"]
     )

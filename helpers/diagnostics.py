@@ -205,15 +205,11 @@ def _vif_rows(scores: pd.DataFrame, predictors: list[str], equation: str) -> lis
     rows = []
     for j, predictor in enumerate(predictors, start=1):
         vif = variance_inflation_factor(exog, j)
-        rows.append(
-            {"equation": equation, "predictor": predictor, "vif": vif, "tolerance": 1.0 / vif}
-        )
+        rows.append({"equation": equation, "predictor": predictor, "vif": vif, "tolerance": 1.0 / vif})
     return rows
 
 
-def collinearity_table(
-    scores: pd.DataFrame, equations: dict[str, list[str]] | None = None
-) -> pd.DataFrame:
+def collinearity_table(scores: pd.DataFrame, equations: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """VIF and tolerance (1 / VIF) of the predictors of each equation of the path model, then of
     all its predictors together (the block named "all predictors").
 
@@ -310,9 +306,7 @@ def item_analysis(survey: pd.DataFrame, construct_key: str | None = None) -> pd.
                     "mean": column.mean(),
                     "sd": column.std(ddof=1),
                     "corrected_item_total_r": column.corr(total - column),
-                    "alpha_if_deleted": pg.cronbach_alpha(data=rest)[0]
-                    if rest.shape[1] >= 2
-                    else np.nan,
+                    "alpha_if_deleted": pg.cronbach_alpha(data=rest)[0] if rest.shape[1] >= 2 else np.nan,
                 }
             )
     return pd.DataFrame(rows)

@@ -140,8 +140,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
             ),
             Item(
                 "pcdp_5",
-                "Our business partnerships are formed almost entirely offline, without "
-                "digital platforms.",
+                "Our business partnerships are formed almost entirely offline, without digital platforms.",
                 reverse=True,
             ),
         ),
@@ -169,8 +168,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
             Item("gl_3", "Online platforms help us handle customs and export documents."),
             Item(
                 "gl_4",
-                "Digital links with logistics partners have made our international deliveries "
-                "more reliable.",
+                "Digital links with logistics partners have made our international deliveries more reliable.",
             ),
         ),
     ),
@@ -212,8 +210,7 @@ CONSTRUCTS: tuple[Construct, ...] = (
             Item("oe_2", "We process orders faster than we used to."),
             Item(
                 "oe_3",
-                "Coordinating with suppliers and partners still costs us a lot of time and "
-                "paperwork.",
+                "Coordinating with suppliers and partners still costs us a lot of time and paperwork.",
                 reverse=True,
             ),
             Item("oe_4", "Our day-to-day operations run more smoothly because of digital tools."),
@@ -344,9 +341,7 @@ def codebook() -> pd.DataFrame:
                     "type": "likert",
                     "allowed_values": likert,
                     "construct": f"{c.label} ({c.abbreviation})",
-                    "notes": "reverse-worded: recoded as 6 - answer before scoring"
-                    if item.reverse
-                    else "",
+                    "notes": "reverse-worded: recoded as 6 - answer before scoring" if item.reverse else "",
                 }
             )
     return pd.DataFrame(rows)

@@ -43,6 +43,7 @@ HYPOTHESES: tuple[Hypothesis, ...] = (
     Hypothesis("H3c", "global_logistics", "operational_efficiency"),
 )
 
+
 def hypotheses_table() -> pd.DataFrame:
     """The eight hypotheses: code, predictor, outcome, in the paper's words."""
     labels = ins.construct_labels()

@@ -174,9 +174,7 @@ def _outcome_correlations(estimates: pd.DataFrame) -> pd.DataFrame:
     return estimates[mask]
 
 
-def _draw_correlation(
-    ax, first: tuple[float, float], second: tuple[float, float], r: float
-) -> None:
+def _draw_correlation(ax, first: tuple[float, float], second: tuple[float, float], r: float) -> None:
     """A curved two-headed arrow on the right of two outcome boxes, labelled with r."""
     top, bottom = sorted((first, second), key=lambda point: -point[1])
     start = (top[0] + BOX_WIDTH / 2, top[1] - 0.12)

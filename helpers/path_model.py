@@ -671,8 +671,7 @@ def compare_with_published(fit: PathModelFit) -> pd.DataFrame:
     table = pd.DataFrame([row for part in parts for row in _side_by_side(*part)])
     table["difference"] = table["reproduced"] - table["published"]
     table["verdict"] = [
-        verdict(r, p, d)
-        for r, p, d in table[["reproduced", "published", "decimals"]].itertuples(index=False)
+        verdict(r, p, d) for r, p, d in table[["reproduced", "published", "decimals"]].itertuples(index=False)
     ]
     return table
 
@@ -707,4 +706,3 @@ def _side_by_side(
                 }
             )
     return rows
-

@@ -54,8 +54,7 @@ class SurveyValidationError(ValueError):
         lines += [f"  - {problem.describe()}" for problem in shown]
         if len(problems) > len(shown):
             lines.append(
-                f"  ... and {len(problems) - len(shown)} more "
-                "(all of them are in the error's .problems list)"
+                f"  ... and {len(problems) - len(shown)} more (all of them are in the error's .problems list)"
             )
         super().__init__("\n".join(lines))
 
@@ -89,9 +88,7 @@ def _read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SurveyValidationError(
-            path, [Problem(None, None, str(path), "an existing CSV file")]
-        ) from None
+        raise SurveyValidationError(path, [Problem(None, None, str(path), "an existing CSV file")]) from None
     if not data.strip():
         raise SurveyValidationError(
             path, [Problem(None, None, None, "a header line and one row per firm; the file is empty")]
@@ -133,9 +130,7 @@ def _parse_csv(path: Path, text: str) -> pd.DataFrame:
                     ],
                 )
     # Every cell is read as text so that nothing is converted or dropped before it is checked.
-    table = pd.read_csv(
-        io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True
-    )
+    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
     if table.empty:
         raise SurveyValidationError(
             path, [Problem(None, None, None, "at least one data row after the header; found none")]

@@ -251,9 +251,7 @@ def _whitened(z: np.ndarray) -> np.ndarray:
 def _distance(scores_cov: np.ndarray, n: int, targets: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate: loss, largest beta gap, chi-square gap (all computed in one stack)."""
     fit = model.closed_form_fit(scores_cov, n)
-    gaps = np.stack(
-        [fit.path(x, y) - beta for (x, y), beta in targets["betas"].items()], axis=-1
-    )
+    gaps = np.stack([fit.path(x, y) - beta for (x, y), beta in targets["betas"].items()], axis=-1)
     chi_gap = fit.chi_square - targets["chi_square"]
     loss = np.sum((gaps / BETA_TOLERANCE) ** 2, axis=-1) + (chi_gap / CHI_SQUARE_TOLERANCE) ** 2
     return loss, np.abs(gaps).max(axis=-1), np.abs(chi_gap)

@@ -234,9 +234,7 @@ def welch_anova(groups: list[np.ndarray]) -> tuple[float, float, float]:
 def test_group_difference_tests_welch_t_and_welch_anova(survey):
     scores = score_constructs(survey)
     two = de.group_difference_tests(scores, survey, "firm_size").set_index("construct")
-    small, medium = (
-        scores.loc[survey["firm_size"] == g, "global_logistics"] for g in ("Small", "Medium")
-    )
+    small, medium = (scores.loc[survey["firm_size"] == g, "global_logistics"] for g in ("Small", "Medium"))
     welch = stats.ttest_ind(small, medium, equal_var=False)
     row = two.loc["global_logistics"]
     assert row["test"] == "Welch t"

@@ -145,9 +145,7 @@ SETOSA_ROWS = (
 
 def setosa() -> pd.DataFrame:
     rows = [[float(v) for v in row.split()] for row in SETOSA_ROWS.split(", ")]
-    return pd.DataFrame(
-        rows, columns=["sepal_length", "sepal_width", "petal_length", "petal_width"]
-    )
+    return pd.DataFrame(rows, columns=["sepal_length", "sepal_width", "petal_length", "petal_width"])
 
 
 def test_mardia_reproduces_r_mvn_on_iris_setosa():
@@ -272,9 +270,7 @@ def one_factor_data(loadings, residuals, n=300, seed=0) -> pd.DataFrame:
     z = np.random.default_rng(seed).normal(size=(n, len(loadings)))
     z -= z.mean(axis=0)
     z = z @ np.linalg.inv(np.linalg.cholesky(np.cov(z, rowvar=False))).T
-    return pd.DataFrame(
-        z @ np.linalg.cholesky(covariance).T, columns=[f"x{i}" for i in range(len(loadings))]
-    )
+    return pd.DataFrame(z @ np.linalg.cholesky(covariance).T, columns=[f"x{i}" for i in range(len(loadings))])
 
 
 def test_omega_total_recovers_the_population_value_of_a_one_factor_model():

@@ -111,8 +111,14 @@ def construct_scores():
     answers = survey.copy()
     for column in REVERSE_ITEMS:
         answers[column] = 6 - survey[column]
-    prefixes = {"pcdp": "partnership_collaboration", "it": "international_trade", "gl": "global_logistics",
-                "mr": "market_reach", "ia": "innovation_agility", "oe": "operational_efficiency"}
+    prefixes = {
+        "pcdp": "partnership_collaboration",
+        "it": "international_trade",
+        "gl": "global_logistics",
+        "mr": "market_reach",
+        "ia": "innovation_agility",
+        "oe": "operational_efficiency",
+    }
     return pd.DataFrame({key: answers.filter(regex=rf"^{p}_\d$").mean(axis=1) for p, key in prefixes.items()})
 
 

@@ -130,9 +130,7 @@ def run(jobs: list[dict]) -> None:
             csv = Path(tmp) / f"{job['name']}.csv"
             # %.17g round-trips every double exactly.
             job["data"].to_csv(csv, index=False, float_format="%.17g")
-            spec.append(
-                {"name": job["name"], "csv": str(csv), "syntax": job["syntax"], "meta": job["meta"]}
-            )
+            spec.append({"name": job["name"], "csv": str(csv), "syntax": job["syntax"], "meta": job["meta"]})
         jobs_file = Path(tmp) / "jobs.json"
         jobs_file.write_text(json.dumps(spec, indent=2))
         subprocess.run(["Rscript", str(R_SCRIPT), str(jobs_file), str(FIXTURE_DIR)], check=True)
