@@ -35,6 +35,13 @@ def test_postbuild_installs_the_kit_without_touching_the_pins():
     assert os.access(post_build, os.X_OK), "postBuild must be executable"
 
 
+def test_postbuild_leaves_out_the_packages_kit_py_leaves_out(kit):
+    """Binder's environment gets the same slimming as kit.py's .venv (kit.SLOW_UNUSED_PACKAGES)."""
+    lines = [line.strip() for line in (ROOT / "postBuild").read_text().splitlines()]
+    for package in kit.SLOW_UNUSED_PACKAGES:
+        assert f"pip uninstall -y {package}" in lines
+
+
 def test_the_configuration_is_where_binder_looks_for_it():
     # a binder/ or .binder/ folder would make repo2docker ignore the top-level environment.yml
     assert not (ROOT / "binder").exists() and not (ROOT / ".binder").exists()
