@@ -4,6 +4,7 @@
     python3 kit.py test               unit tests, strict nbval on every notebook, lint
     python3 kit.py lab                open JupyterLab in the kit's environment
     python3 kit.py book               the notebooks as a static website -> results/book/
+                                      (--without-solutions: the student edition)
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
@@ -291,7 +292,7 @@ def lab(arguments: argparse.Namespace) -> int:
 def book(arguments: argparse.Namespace) -> int:
     from helpers import book as rendered_book
 
-    return rendered_book.run()
+    return rendered_book.run(left_out=("solutions",) if arguments.without_solutions else ())
 
 
 def exercises(arguments: argparse.Namespace) -> int:
@@ -322,7 +323,13 @@ def main() -> int:
     check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     check.set_defaults(handler=test)
     commands.add_parser("lab", help="start JupyterLab").set_defaults(handler=lab)
-    commands.add_parser("book", help="the notebooks as HTML in results/book/").set_defaults(handler=book)
+    pages = commands.add_parser("book", help="the notebooks as HTML in results/book/")
+    pages.add_argument(
+        "--without-solutions",
+        action="store_true",
+        help="the student edition: leave out notebooks/solutions (publish this while exercises are open)",
+    )
+    pages.set_defaults(handler=book)
     commands.add_parser(
         "exercises", help="regenerate the student versions from notebooks/solutions (instructors)"
     ).set_defaults(handler=exercises)

@@ -2,6 +2,9 @@
 
     python3 kit.py book   ->  results/book/index.html, a page per lesson notebook, and pages for
                               the notebooks in the subfolders of notebooks/ (exercises/, solutions/)
+    python3 kit.py book --without-solutions
+                          ->  the student edition: the same without solutions/, for publishing
+                              while exercises are open (links to solutions keep their text only)
 
 Each page is made by nbconvert's HTML exporter (its ``lab`` template): figures are embedded in
 the page as data URIs and nothing is loaded from the network, because the template below drops
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -134,13 +138,23 @@ def navigation(group: list[Page], position: int) -> str:
     return f'<nav class="book-nav">{previous}<a href="{contents}">Contents</a>{next_page}</nav>'
 
 
-def link_notebooks_to_pages(body: str) -> str:
-    """Point relative links to notebooks (``x.ipynb``, ``exercises/x.ipynb#part``) at their pages."""
+def link_notebooks_to_pages(body: str, left_out: Collection[str] = ()) -> str:
+    """Point relative links to notebooks (``x.ipynb``, ``exercises/x.ipynb#part``) at their pages.
+
+    A link to a notebook in a left-out subfolder (``solutions/x.ipynb`` or ``../solutions/x.ipynb``
+    in the student edition) would lead nowhere: it keeps its text and loses the link.
+    """
+    for group in left_out:
+        into_group = rf'<a href="(?:\.\./)?{re.escape(group)}/[^"]*\.ipynb[^"]*"[^>]*>(.*?)</a>'
+        body = re.sub(into_group, r"\1", body, flags=re.DOTALL)
     return re.sub(r'href="(?![a-z][a-z0-9+.-]*:|/)([^"#]+)\.ipynb([#"])', r'href="\1.html\2', body)
 
 
-def read_pages(notebooks_dir: Path, executed_dir: Path) -> list[tuple[Page, nbformat.NotebookNode]]:
-    """Every notebook of the book with its page: the lessons, then each subfolder's notebooks."""
+def read_pages(
+    notebooks_dir: Path, executed_dir: Path, left_out: Collection[str] = ()
+) -> list[tuple[Page, nbformat.NotebookNode]]:
+    """Every notebook of the book with its page: the lessons, then each subfolder's notebooks
+    (except the subfolders in ``left_out``)."""
     entries = []
     for lesson in lesson_notebooks(notebooks_dir):
         source, executed = choose_source(lesson, executed_dir)
@@ -148,6 +162,8 @@ def read_pages(notebooks_dir: Path, executed_dir: Path) -> list[tuple[Page, nbfo
         page = Page(source, executed, notebook_title(notebook) or lesson.stem, f"{lesson.stem}.html")
         entries.append((page, notebook))
     for group, paths in companion_groups(notebooks_dir).items():
+        if group in left_out:
+            continue
         for path in paths:
             notebook = nbformat.read(path, as_version=4)
             title = notebook_title(notebook) or path.stem
@@ -172,9 +188,16 @@ def index_page(pages: list[Page]) -> str:
 
 
 def build_book(
-    output_dir: Path, notebooks_dir: Path = NOTEBOOKS_DIR, executed_dir: Path | None = None
+    output_dir: Path,
+    notebooks_dir: Path = NOTEBOOKS_DIR,
+    executed_dir: Path | None = None,
+    left_out: Collection[str] = (),
 ) -> list[Page]:
-    """Write ``index.html`` and one page per notebook into ``output_dir``; return the pages in order."""
+    """Write ``index.html`` and one page per notebook into ``output_dir``; return the pages in order.
+
+    ``left_out`` names subfolders of notebooks/ to leave out, e.g. ``("solutions",)``; pages of an
+    earlier build that this one does not write are removed.
+    """
     from jinja2 import DictLoader
     from nbconvert import HTMLExporter
 
@@ -183,7 +206,7 @@ def build_book(
     for stale in output_dir.rglob("*.html"):
         stale.unlink()
 
-    entries = read_pages(notebooks_dir, executed_dir)
+    entries = read_pages(notebooks_dir, executed_dir, left_out)
     pages = [page for page, _ in entries]
     exporter = HTMLExporter(
         template_name="lab",
@@ -203,15 +226,15 @@ def build_book(
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
         target = output_dir / page.html_name
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(link_notebooks_to_pages(body), encoding="utf-8")
+        target.write_text(link_notebooks_to_pages(body, left_out), encoding="utf-8")
     (output_dir / "index.html").write_text(index_page(pages), encoding="utf-8")
     return pages
 
 
-def run() -> int:
+def run(left_out: Collection[str] = ()) -> int:
     """``python3 kit.py book``: build the book into the results folder and say what it used."""
     output_dir = settings.results_dir("book")
-    pages = build_book(output_dir)
+    pages = build_book(output_dir, left_out=left_out)
     lessons = [page for page in pages if not page.group]
     if not lessons:
         print(f"No lesson notebooks found in {NOTEBOOKS_DIR}")
@@ -229,5 +252,7 @@ def run() -> int:
     for group in dict.fromkeys(page.group for page in pages if page.group):
         count = sum(page.group == group for page in pages)
         print(f"  {group}/: {count} notebooks, stored outputs")
+    for group in left_out:
+        print(f"  {group}/: left out (student edition)")
     print(f"Open {output_dir / 'index.html'} in a browser.")
     return 0
