@@ -247,18 +247,24 @@ def replicate(arguments: argparse.Namespace) -> int:
     if arguments.data:
         data = Path(arguments.data).resolve()
         if not data.is_file():
-            print(f"--data {arguments.data}: no such file")
+            print(
+                f"--data {arguments.data}: there is no file {data}. Give the path of your survey CSV "
+                f"(columns as in data/codebook.csv), absolute or relative to {Path.cwd()}."
+            )
             return 2
         os.environ["KIT_SURVEY_FILE"] = str(data)
     from helpers.survey import SurveyValidationError, load_survey
 
-    try:  # a file that does not follow the instrument stops here, before any notebook runs
-        load_survey(os.environ.get("KIT_SURVEY_FILE"))
-    except SurveyValidationError as error:
-        print(f"The survey file does not follow the instrument (see data/codebook.csv):\n{error}")
-        return 1
     results = Path(os.environ.get("KIT_RESULTS_DIR", ROOT / "results")).resolve()
     os.environ["KIT_RESULTS_DIR"] = str(results)
+    try:  # a file that does not follow the instrument stops here, before any notebook runs
+        load_survey()
+    except SurveyValidationError as error:
+        print(f"The survey file does not follow the instrument (see data/codebook.csv):\n{error}")
+        results.mkdir(parents=True, exist_ok=True)
+        error.problem_table().to_csv(results / "survey_problems.csv", index=False)
+        print(f"Every problem, one row each: {results / 'survey_problems.csv'}. Fix them and rerun.")
+        return 1
     executed = results / "notebooks"
     executed.mkdir(parents=True, exist_ok=True)
     survey = os.environ.get("KIT_SURVEY_FILE", "data/sme_kerala_survey.csv (shipped, synthetic)")

@@ -77,6 +77,11 @@ def check(exercise_id: str, answer) -> bool:
     Prints "✓ Right." or "✗ Not yet." with a hint (never the expected value) or with what is
     wrong about the answer's type. Returns True for a right answer.
     """
+    if not isinstance(exercise_id, str):  # check(2.1, ...) would read as 2.1, not "02.1"
+        print(
+            f'✗ Give the exercise number as text in quotes, e.g. check("02.1", answer), not {exercise_id!r}.'
+        )
+        return False
     entry = REGISTRY.get(exercise_id)
     if entry is None:
         print(f"✗ There is no checked exercise {exercise_id!r}; checked exercises: {', '.join(REGISTRY)}.")

@@ -103,6 +103,18 @@ def paths(direct_paths: bool = False) -> list[tuple[str, str]]:
     return listed + extra
 
 
+def _path_column(predictor: str, outcome: str) -> int:
+    """Where the path ``predictor`` -> ``outcome`` sits in ``paths()``, or a clear error."""
+    try:
+        return paths().index((predictor, outcome))
+    except ValueError:
+        listed = ", ".join(f'("{x}", "{y}")' for x, y in paths())
+        raise ValueError(
+            f'"{predictor}" -> "{outcome}" is not a path of the paper\'s model; give one of '
+            f"{listed} (construct keys as in helpers.instrument)"
+        ) from None
+
+
 def _path_labels(direct_paths: bool = False) -> pd.DataFrame:
     codes = {(h.predictor, h.outcome): h.code for h in model.HYPOTHESES}
     rows = [
@@ -304,6 +316,7 @@ def analytic_n(
     """N that the normal approximation says gives ``power``: ((z_(1-α/2) + z_power) SE₁ / |B|)²,
     SE₁ the standard error at N = 1 (ignores the tiny chance of rejecting in the wrong tail)."""
     covariance = population_covariance() if covariance is None else covariance
+    _path_column(predictor, outcome)  # a non-path would give 0/0 below
     population = _population_fit(covariance)
     i, j = _index(outcome), _index(predictor)
     se1 = path_standard_errors(population)[i, j]
@@ -361,7 +374,7 @@ def n_for_power(
     if predictor is None or outcome is None:
         predictor, outcome = smallest_published_path()
     covariance = population_covariance() if covariance is None else covariance
-    column = paths().index((predictor, outcome))
+    column = _path_column(predictor, outcome)
     cache: dict[int, float] = {}
 
     def power_at(n: int) -> float:
@@ -661,7 +674,7 @@ def generator_walkthrough(seed: int = settings.SEED, n: int | None = None) -> Ge
     Uses the generator's own functions; the accepted attempt's answers are the shipped file's
     answers (reverse-worded items as scored, i.e. recoded). Takes about a second.
     """
-    n = int(published.fact("n_firms")) if n is None else n
+    n = STUDY_N if n is None else n
     targets = synthetic._targets()
     implied = synthetic.implied_correlations(targets["betas"])
     target = synthetic.target_correlations(n, targets["betas"], targets["chi_square"])

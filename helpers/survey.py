@@ -54,7 +54,8 @@ class SurveyValidationError(ValueError):
         lines += [f"  - {problem.describe()}" for problem in shown]
         if len(problems) > len(shown):
             lines.append(
-                f"  ... and {len(problems) - len(shown)} more (all of them are in the error's .problems list)"
+                f"  ... and {len(problems) - len(shown)} more (all of them: the error's "
+                ".problems list, or .problem_table())"
             )
         super().__init__("\n".join(lines))
 

@@ -247,10 +247,16 @@ def test_check_explains_an_answer_of_the_wrong_type(exercise_id, answer, message
     assert output.startswith("✗") and message in output
 
 
+def test_an_exercise_number_given_as_a_number_is_refused_with_the_form_to_use(capsys):
+    assert exercises.check(2.1, 0) is False
+    assert 'check("02.1", answer), not 2.1' in capsys.readouterr().out
+
+
 def test_check_accepts_one_element_containers_and_numpy_numbers(capsys):
     right = answer_02_3()
     assert exercises.check("02.3", pd.Series([right], index=["all firms"]))
     assert exercises.check("02.3", np.float32(right))
     assert exercises.check("04.2", np.int64(INDEPENDENT["04.2"]()))
-    assert exercises.check("01.1", "Global Logistics") == (answer_01_1() == "global_logistics")
+    assert answer_01_1() == "global_logistics"  # so the readable label below is the right answer
+    assert exercises.check("01.1", "Global Logistics") is True
     capsys.readouterr()

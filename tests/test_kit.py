@@ -60,7 +60,9 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
         text=True,
         env={"KIT_NO_VENV": "1", "PATH": ""},
     )
-    assert result.returncode == 2 and "no such file" in result.stdout
+    assert result.returncode == 2
+    assert f"there is no file {tmp_path / 'none.csv'}" in result.stdout
+    assert "columns as in data/codebook.csv" in result.stdout
 
 
 def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path):

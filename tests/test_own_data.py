@@ -54,6 +54,9 @@ def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
     assert result.returncode == 1
     assert "row 3 (file line 4), column 'mr_1': found '6'" in result.stdout
     assert not (tmp_path / "results" / "notebooks").exists()
+    problems = pd.read_csv(tmp_path / "results" / "survey_problems.csv", dtype=str)
+    assert problems[["row", "column", "value"]].values.tolist() == [["3", "mr_1", "6"]]
+    assert "survey_problems.csv" in result.stdout
 
 
 def lesson_with_survey_file(tmp_path, lesson, survey_file):

@@ -9,18 +9,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers import model, path_model, power, settings, synthetic
+from helpers import model, path_model, power, published, resampling, settings, synthetic
 from helpers.survey import load_survey, recode_reverse_items, score_constructs
 
 SURVEY = load_survey(settings.SHIPPED_SURVEY_FILE)
 SCORES = score_constructs(SURVEY)
 FIXTURE = json.loads((settings.REPO_ROOT / "tests" / "fixtures" / "lavaan_robustness.json").read_text())
-MODELS = {
-    "paper": (True, False),
-    "orthogonal": (False, False),
-    "direct": (True, True),
-    "direct_orthogonal": (False, True),
-}
+MODELS = resampling.MODEL_NAMES
 
 
 def _monte_carlo_tolerance(p: float, replications: int) -> float:
@@ -117,16 +112,30 @@ def test_paths_that_are_zero_in_the_population_are_rejected_at_the_nominal_rate(
 
 def test_n_for_power_brackets_80_percent_for_the_smallest_published_path():
     search = power.n_for_power(n_replications=1000)
-    assert (search.predictor, search.outcome) == ("international_trade", "innovation_agility")
+    table5 = published.table5()
+    smallest = table5.loc[table5["beta"].abs().idxmin()]
+    assert (search.predictor, search.outcome) == (smallest["predictor"], smallest["outcome"])
     assert search.power_at_n >= 0.80 > search.power_below
-    # independent check of the answer: a fresh simulation at that N
+    # the reported power is that path's column of a simulation at that N (same seed)
     column = power.paths().index((search.predictor, search.outcome))
     at_n = power.simulate(n=search.n, n_replications=1000).significant()[:, column].mean()
     assert at_n == pytest.approx(search.power_at_n)
+    # independent check: the normal approximation's power at that N, within Monte Carlo error
+    path = (search.predictor, search.outcome)
+    hypothesis = next(h.code for h in model.HYPOTHESES if (h.predictor, h.outcome) == path)
+    analytic = power.analytic_power(n=search.n)[hypothesis]
+    assert abs(search.power_at_n - analytic) < _monte_carlo_tolerance(analytic, 1000)
     # the normal approximation gives about the same N, and its own power at that N is 80%
     assert abs(search.n - search.analytic_n) < 0.1 * search.analytic_n
-    power_at_analytic = power.analytic_power(n=search.analytic_n)["H2b"]
+    power_at_analytic = power.analytic_power(n=search.analytic_n)[hypothesis]
     assert power_at_analytic == pytest.approx(0.80, abs=1e-3)
+
+
+def test_a_pair_that_is_not_a_path_is_refused_with_the_paths_to_choose_from():
+    for ask in (power.analytic_n, power.n_for_power):
+        with pytest.raises(ValueError, match="is not a path of the paper's model") as error:
+            ask("innovation_agility", "international_trade")
+        assert '("international_trade", "innovation_agility")' in str(error.value)
 
 
 def _cut_correlation(rho: float, shares_x, shares_y) -> float:
