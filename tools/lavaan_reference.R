@@ -2,13 +2,16 @@
 #
 # Usage:  Rscript tools/lavaan_reference.R JOBS.json OUTPUT_DIR
 #
-# JOBS.json is a list of jobs, each {"name", "csv", "syntax", "meta"}; tools/make_lavaan_fixtures.py
-# writes it (with the data as CSV files, so that R and Python fit exactly the same numbers) and
-# calls this script. For every job the script fits the model with lavaan's sem() defaults (as
-# jamovi does): ML, fixed.x = TRUE, likelihood "normal" (N, not N - 1), expected information,
-# standard SEs and test. It writes OUTPUT_DIR/<name>.json with every parameter estimate, SE, z,
-# p, 95% CI and std.all, the R-squares, the fit measures the kit reports (lavaan's names) and
-# the residual correlations, plus the lavaan and R versions.
+# JOBS.json is a list of jobs, each {"name", "csv", "syntax", "meta", "function"};
+# tools/make_lavaan_fixtures.py writes it (with the data as CSV files, so that R and Python fit
+# exactly the same numbers) and calls this script. For every job the script fits the model with
+# lavaan's sem() (or cfa(), when "function" says so) and its defaults, as jamovi does: ML,
+# fixed.x = TRUE, likelihood "normal" (N, not N - 1), expected information, standard SEs and
+# test. It writes OUTPUT_DIR/<name>.json with every parameter estimate, SE, z, p, 95% CI and
+# std.all (defined parameters := included), the R-squares, the fit measures the kit reports
+# (lavaan's names), the residual correlations, the parameter table lavaan built from the syntax
+# (which parameters its defaults add, free or fixed) and the modification indices, plus the
+# lavaan and R versions.
 
 suppressPackageStartupMessages({
   library(lavaan)
@@ -26,7 +29,8 @@ FIT_MEASURES <- c(
 
 reference <- function(job) {
   data <- read.csv(job$csv)
-  fit <- sem(job$syntax, data = data)
+  fit_function <- if (is.null(job$`function`)) "sem" else job$`function`
+  fit <- do.call(fit_function, list(model = job$syntax, data = data))
   if (!lavInspect(fit, "converged")) stop("lavaan did not converge for ", job$name)
 
   pe <- parameterEstimates(fit, standardized = TRUE)
@@ -36,12 +40,21 @@ reference <- function(job) {
     ci_lower = pe$ci.lower, ci_upper = pe$ci.upper, std_all = pe$std.all
   )
   residual_cor <- residuals(fit, type = "cor")$cov
+  pt <- parTable(fit)
+  partable <- data.frame(
+    lhs = pt$lhs, op = pt$op, rhs = pt$rhs, free = pt$free, ustart = pt$ustart,
+    exo = pt$exo, label = pt$label, user = pt$user
+  )
+  mi <- tryCatch(modindices(fit), error = function(e) NULL)
+  modification <- if (is.null(mi)) NULL else data.frame(
+    lhs = mi$lhs, op = mi$op, rhs = mi$rhs, mi = mi$mi, epc = mi$epc, sepc_all = mi$sepc.all
+  )
 
   list(
     name = job$name,
     lavaan_version = as.character(packageVersion("lavaan")),
     r_version = R.version.string,
-    call = "sem(syntax, data = data)  # ML, fixed.x = TRUE, likelihood = 'normal'",
+    call = paste0(fit_function, "(syntax, data = data)  # ML, fixed.x = TRUE, likelihood = 'normal'"),
     syntax = job$syntax,
     meta = job$meta,
     observed = lavNames(fit, "ov"),
@@ -51,7 +64,9 @@ reference <- function(job) {
     residual_correlations = list(
       names = rownames(residual_cor),
       matrix = unclass(as.matrix(residual_cor))
-    )
+    ),
+    partable = partable,
+    modindices = modification
   )
 }
 

@@ -57,6 +57,58 @@ textual =~ x4 + x5 + x6
 speed =~ x7 + x8 + x9"""
 
 
+# Models that exercise lavaan's sem()/cfa() defaults one by one (auto.cov.y with latent outcomes,
+# auto.cov.lv.x, fixed.x next to latent predictors, auto.fix.single, equality constraints through
+# shared labels, defined parameters with delta-method standard errors, scale-free identification).
+HS_FACTORS = """\
+visual =~ x1 + x2 + x3
+textual =~ x4 + x5 + x6
+speed =~ x7 + x8 + x9"""
+
+DEFAULTS_MODELS = {
+    # three latent terminal outcomes: lavaan frees their residual covariances (auto.cov.y)
+    "hs_three_latent_outcomes": HS_FACTORS + "\nvisual + textual + speed ~ ageyr + sex",
+    # two exogenous latent variables, correlated by default (auto.cov.lv.x)
+    "hs_correlated_exogenous_latents": HS_FACTORS + "\nspeed ~ visual + textual",
+    # latent and observed predictors side by side (fixed.x for the observed ones only)
+    "hs_latent_and_observed_predictors": HS_FACTORS
+    + "\ntextual ~ visual + ageyr\nspeed ~ visual + textual + sex",
+    # equality constraints through shared labels
+    "hs_equal_loadings": """\
+visual =~ x1 + a*x2 + a*x3
+textual =~ x4 + b*x5 + b*x6
+speed =~ x7 + x8 + x9""",
+    # a single-indicator latent variable: its indicator's residual variance is fixed at 0
+    "hs_single_indicator": """\
+visual =~ x1 + x2 + x3
+age =~ ageyr
+visual ~ age""",
+}
+
+# Defined parameters (:=): indirect and total effects with delta-method standard errors.
+POLITICAL_DEMOCRACY_DEFINED = """\
+ind60 =~ x1 + x2 + x3
+dem60 =~ y1 + y2 + y3 + y4
+dem65 =~ y5 + y6 + y7 + y8
+dem60 ~ a*ind60
+dem65 ~ c*ind60 + b*dem60
+indirect := a*b
+total := c + a*b"""
+
+# Holzinger-Swineford with three indicators multiplied by 100 and three by 0.1: variances that
+# differ by a factor of 10^6. Identification must not depend on the variables' units.
+RESCALED = {"x1": 100.0, "x2": 100.0, "x3": 100.0, "x7": 0.1, "x8": 0.1, "x9": 0.1}
+
+
+def rescaled_holzinger_swineford():
+    from semopy.examples import holzinger39
+
+    data = holzinger39.get_data()
+    for column, factor in RESCALED.items():
+        data[column] = data[column] * factor
+    return data
+
+
 def classic_jobs() -> list[dict]:
     """Textbook examples, on the copies of the data that ship with semopy."""
     from semopy.examples import holzinger39, political_democracy
@@ -79,6 +131,29 @@ def classic_jobs() -> list[dict]:
             holzinger39.get_data(),
             HOLZINGER_SWINEFORD,
             {"data": "semopy.examples.holzinger39.get_data()"},
+        ),
+        _job(
+            "holzinger_swineford_cfa",
+            holzinger39.get_data(),
+            HOLZINGER_SWINEFORD,
+            {"data": "semopy.examples.holzinger39.get_data()"},
+            function="cfa",
+        ),
+        *[
+            _job(name, holzinger39.get_data(), syntax, {"data": "semopy.examples.holzinger39.get_data()"})
+            for name, syntax in DEFAULTS_MODELS.items()
+        ],
+        _job(
+            "political_democracy_defined",
+            political_democracy.get_data(),
+            POLITICAL_DEMOCRACY_DEFINED,
+            {"data": "semopy.examples.political_democracy.get_data()"},
+        ),
+        _job(
+            "hs_rescaled",
+            rescaled_holzinger_swineford(),
+            HOLZINGER_SWINEFORD,
+            {"data": "semopy.examples.holzinger39.get_data(), columns multiplied", "rescaled": RESCALED},
         ),
     ]
 
@@ -113,14 +188,28 @@ def kit_jobs() -> list[dict]:
         # The test checks this, so stale fixtures fail loudly after the survey file changes.
         "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
-    return [
+    jobs = [
         _job(f"kit_paper_model_{name}", scores, model.model_syntax(correlated_outcomes=flag), meta)
         for name, flag in (("correlated", True), ("orthogonal", False))
     ]
+    return [*jobs, _job("kit_paper_model_defined", scores, KIT_DEFINED, meta)]
 
 
-def _job(name: str, data: pd.DataFrame, syntax: str, meta: dict) -> dict:
-    return {"name": name, "data": data, "syntax": syntax, "meta": meta}
+# The paper's model with labelled paths and its indirect effects on market reach defined (:=):
+# a recursive path model that the closed-form estimator fits, with delta-method SEs on top.
+KIT_DEFINED = """\
+international_trade ~ a1*partnership_collaboration
+global_logistics ~ a2*partnership_collaboration
+market_reach ~ b1*international_trade + b2*global_logistics
+innovation_agility ~ international_trade + global_logistics
+operational_efficiency ~ international_trade + global_logistics
+via_trade := a1*b1
+via_logistics := a2*b2
+total_indirect := a1*b1 + a2*b2"""
+
+
+def _job(name: str, data: pd.DataFrame, syntax: str, meta: dict, function: str = "sem") -> dict:
+    return {"name": name, "data": data, "syntax": syntax, "meta": meta, "function": function}
 
 
 def run(jobs: list[dict]) -> None:
@@ -130,7 +219,15 @@ def run(jobs: list[dict]) -> None:
             csv = Path(tmp) / f"{job['name']}.csv"
             # %.17g round-trips every double exactly.
             job["data"].to_csv(csv, index=False, float_format="%.17g")
-            spec.append({"name": job["name"], "csv": str(csv), "syntax": job["syntax"], "meta": job["meta"]})
+            spec.append(
+                {
+                    "name": job["name"],
+                    "csv": str(csv),
+                    "syntax": job["syntax"],
+                    "meta": job["meta"],
+                    "function": job["function"],
+                }
+            )
         jobs_file = Path(tmp) / "jobs.json"
         jobs_file.write_text(json.dumps(spec, indent=2))
         subprocess.run(["Rscript", str(R_SCRIPT), str(jobs_file), str(FIXTURE_DIR)], check=True)

@@ -1,0 +1,249 @@
+"""``fit_sem``: fit a model written in lavaan syntax by ML, and read lavaan's outputs from the fit.
+
+    fit = fit_sem(syntax, data)
+    fit.parameter_estimates()    # lavaan's parameterEstimates(fit, standardized = TRUE)
+    fit.fit_measures()           # lavaan's fitMeasures(fit)
+    fit.r_squared(), fit.model_tests(), fit.residual_correlations()
+
+The model gets lavaan's ``sem()`` defaults (``helpers.sem.specification``). It is estimated in
+closed form when it is a recursive path model of observed variables (``helpers.sem.closed_form``)
+and by semopy otherwise (``helpers.sem.semopy_estimator``); ``estimator="semopy"`` forces the
+general optimiser. Every statistic is then computed by the kit from the estimates with lavaan's
+formulas, so both estimators report the same numbers as lavaan (tests/test_sem_lavaan.py).
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from helpers.sem import closed_form, information, likelihood, semopy_estimator
+from helpers.sem import fit_measures as measures
+from helpers.sem.errors import DataError, NotIdentifiedError
+from helpers.sem.representation import Ram, ram
+from helpers.sem.specification import Specification, specify
+from helpers.sem.tables import estimates_table, fit_measures_table, r_squared_series
+
+
+def fit_sem(
+    syntax: str, data: pd.DataFrame, *, estimator: str = "auto", max_iterations: int = 10_000
+) -> SemFit:
+    """Fit a model in lavaan syntax to ``data`` (one column per observed variable) by ML.
+
+    ``estimator``: ``"auto"`` (the closed form where it applies, else semopy), ``"closed form"``
+    or ``"semopy"``. Raises ``DataError`` for missing, non-numeric or degenerate columns,
+    ``NotIdentifiedError`` when the model has more parameters than the data can determine, and
+    ``ConvergenceError`` when the optimiser does not converge within ``max_iterations``.
+    """
+    spec = specify(syntax)
+    values = observed_values(data, spec)
+    sample_cov = likelihood.ml_covariance(values)
+    _check_counts(spec, len(values))
+    theta, used = _estimate(spec, data, sample_cov, estimator, max_iterations)
+    fit = SemFit(spec, ram(spec), values, sample_cov, theta, used)
+    if used == "semopy":
+        fit = _polished(fit)
+    information.check_identified(fit.information, spec.free_parameter_names())
+    _warn_negative_variances(fit)
+    return fit
+
+
+def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
+    """The observed variables' columns as a numeric array, or a ``DataError`` saying what is wrong."""
+    observed = list(spec.names.observed)
+    missing = [c for c in observed if c not in data.columns]
+    if missing:
+        raise DataError(
+            f"the data have no column(s) {', '.join(missing)}; the model's observed variables are "
+            f"{', '.join(observed)} (latent variables, defined with =~, need no column)"
+        )
+    try:
+        values = data[observed].to_numpy(dtype=float)
+    except (TypeError, ValueError) as error:
+        raise DataError(f"the model's variables must be numeric: {error}") from None
+    if np.isnan(values).any():
+        raise DataError(
+            "the data have missing values; lavaan's default drops incomplete rows (listwise), "
+            "so do that first, e.g. data.dropna()"
+        )
+    sd = values.std(axis=0)
+    if (
+        len(values) <= len(observed)
+        or np.any(sd == 0)
+        or np.linalg.eigvalsh(np.corrcoef(values.T))[0] <= 1e-12
+    ):
+        raise DataError(
+            "the sample covariance matrix is not positive definite: some variable is constant "
+            "or a combination of others, or there are fewer cases than variables. Drop or "
+            "combine the redundant variables."
+        )
+    return values
+
+
+def _check_counts(spec: Specification, n: int) -> None:
+    p, p_x = len(spec.names.observed), len(spec.names.exogenous_observed)
+    moments = measures.sample_moments(p, p_x)
+    if spec.n_free > moments:
+        raise NotIdentifiedError(
+            f"the model is not identified: it has {spec.n_free} free parameters but the data give "
+            f"only {moments} variances and covariances to estimate them from (df = {moments - spec.n_free}). "
+            "Fix some parameters (e.g. a loading to 1) or remove paths or covariances."
+        )
+
+
+def _estimate(spec, data, sample_cov, estimator: str, max_iterations: int) -> tuple[np.ndarray, str]:
+    if estimator not in ("auto", "closed form", "semopy"):
+        raise ValueError('estimator must be "auto", "closed form" or "semopy"')
+    if estimator != "semopy":
+        try:
+            return closed_form.estimates(closed_form.structure(spec), sample_cov), "closed form"
+        except closed_form.NotClosedForm:
+            if estimator == "closed form":
+                raise
+    return semopy_estimator.estimates(spec, data, sample_cov, max_iterations), "semopy"
+
+
+def _polished(fit: SemFit, steps: int = 5) -> SemFit:
+    """A few Fisher-scoring steps θ - I(θ)⁻¹ ∇F(θ) from semopy's solution: the optimiser stops
+    near the optimum (about 1e-6 relative), these steps reach it to rounding, as lavaan does."""
+    for _ in range(steps):
+        gradient = fit.gradient_at(fit.theta)
+        if np.max(np.abs(gradient)) < 1e-12:
+            break
+        try:
+            step = np.linalg.solve(fit.information, gradient)
+        except np.linalg.LinAlgError:
+            break
+        candidate = SemFit(fit.spec, fit.ram, fit.values, fit.sample_cov, fit.theta - step, fit.estimator)
+        if not candidate.chisq <= fit.chisq + 1e-12 * max(fit.chisq, 1.0):
+            break
+        fit = candidate
+    return fit
+
+
+def _warn_negative_variances(fit: SemFit) -> None:
+    table = fit.parameter_estimates()
+    variances = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])]
+    negative = variances.loc[variances["est"] < 0, "lhs"].tolist()
+    if negative:
+        warnings.warn(
+            f"negative variance estimate for {', '.join(negative)} (a Heywood case), as lavaan "
+            "would also report; the model may be misspecified or the sample too small",
+            stacklevel=3,
+        )
+
+
+class SemFit:
+    """A fitted model. Every statistic follows lavaan's ``sem()`` defaults and is computed on
+    first use from the estimates ``theta`` (one value per free parameter of ``spec``)."""
+
+    def __init__(self, spec: Specification, model: Ram, values, sample_cov, theta, estimator: str):
+        self.spec, self.ram, self.values = spec, model, values
+        self.sample_cov, self.theta, self.estimator = sample_cov, np.asarray(theta, dtype=float), estimator
+
+    syntax = property(lambda self: self.spec.syntax)
+    observed = property(lambda self: list(self.spec.names.observed))
+    n = property(lambda self: len(self.values))
+    npar = property(lambda self: self.spec.n_free)
+
+    @property
+    def fixed_x(self) -> list[int]:
+        """Positions of the fixed.x covariates among the observed variables."""
+        return [self.observed.index(v) for v in self.spec.names.exogenous_observed]
+
+    @cached_property
+    def matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """RAM matrices A (directed paths) and S ((residual) (co)variances) at the estimates."""
+        return self.ram.matrices(self.theta, self.sample_cov)
+
+    @cached_property
+    def implied(self):
+        return self.ram.implied(*self.matrices)
+
+    @property
+    def implied_cov(self) -> np.ndarray:
+        """Model-implied covariance Σ(θ̂) of the observed variables."""
+        return self.implied.sigma
+
+    @cached_property
+    def derivatives(self) -> np.ndarray:
+        return self.ram.derivatives(self.implied)
+
+    @cached_property
+    def information(self) -> np.ndarray:
+        """Unit expected information (lavaan's default for ML standard errors)."""
+        return information.expected_information(self.implied_cov, self.derivatives)
+
+    @cached_property
+    def vcov(self) -> np.ndarray:
+        """Covariance matrix of the free estimates: inverse expected information / N."""
+        return information.ml_vcov(self.information, self.n)
+
+    def gradient_at(self, theta: np.ndarray) -> np.ndarray:
+        """∂F/∂θ at other parameter values (for the observed information)."""
+        implied = self.ram.implied(*self.ram.matrices(theta, self.sample_cov))
+        return likelihood.gradient(self.sample_cov, implied.sigma, self.ram.derivatives(implied))
+
+    def robust_vcov(self, bread: str = "observed") -> np.ndarray:
+        """Huber-White (sandwich) covariance, lavaan's ``se = "robust.huber.white"``; the bread is
+        the observed information (lavaan's default for robust SEs) or the expected one."""
+        if bread not in ("observed", "expected"):
+            raise ValueError('bread must be "observed" or "expected"')
+        a = (
+            self.information
+            if bread == "expected"
+            else information.observed_information(self.gradient_at, self.theta)
+        )
+        scores = information.casewise_scores(self.values, self.implied_cov, self.derivatives)
+        return information.sandwich_vcov(a, scores)
+
+    @property
+    def chisq(self) -> float:
+        """lavaan's model chi-square: N · F_ML (N, not N - 1)."""
+        return float(self.n * likelihood.ml_discrepancy(self.sample_cov, self.implied_cov))
+
+    @property
+    def df(self) -> int:
+        return measures.degrees_of_freedom(len(self.observed), self.npar, len(self.fixed_x))
+
+    @property
+    def baseline_chisq(self) -> float:
+        return measures.baseline_chisq(self.sample_cov, self.n, self.fixed_x)
+
+    @property
+    def baseline_df(self) -> int:
+        return measures.baseline_degrees_of_freedom(len(self.observed), len(self.fixed_x))
+
+    def parameter_estimates(self, level: float = 0.95) -> pd.DataFrame:
+        """lavaan's ``parameterEstimates(fit, standardized = TRUE)``: lhs, op, rhs (and label when
+        the model has labels), est, se, z, pvalue, ci_lower, ci_upper, std_all; fixed
+        parameters with se 0 and no z or p, defined parameters (:=) with delta-method SEs."""
+        return estimates_table(self, level)
+
+    def fit_measures(self) -> pd.Series:
+        """lavaan's ``fitMeasures()``; ``fit_measures.LAVAAN_NAMES`` maps the names."""
+        return fit_measures_table(self)
+
+    def model_tests(self) -> pd.DataFrame:
+        """χ², df and p of the user model and of lavaan's baseline model."""
+        rows = [
+            ("User Model", self.chisq, self.df),
+            ("Baseline Model", self.baseline_chisq, self.baseline_df),
+        ]
+        table = pd.DataFrame(rows, columns=["model", "chisq", "df"])
+        table["pvalue"] = [measures.chisq_pvalue(c, d) for c, d in zip(table["chisq"], table["df"])]
+        return table
+
+    def r_squared(self) -> pd.Series:
+        """R² of every endogenous variable, observed and latent (lavaan's ``inspect(fit, "r2")``)."""
+        return r_squared_series(self)
+
+    def residual_correlations(self) -> pd.DataFrame:
+        """Observed minus implied correlations (lavaan's ``residuals(fit, type = "cor")``)."""
+        from helpers.sem.standardize import covariance_to_correlation as cor
+
+        residual = cor(self.sample_cov) - cor(self.implied_cov)
+        return pd.DataFrame(residual, index=self.observed, columns=self.observed)
