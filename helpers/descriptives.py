@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pingouin as pg
 from scipy import stats
 
 from helpers import instrument as ins
@@ -250,6 +249,8 @@ def group_difference_tests(
     are too unstable to compare) and named in ``groups_left_out``. ``df`` is Welch's
     (denominator) degrees of freedom; ``df_numerator`` is k - 1 for the ANOVA, NaN for t.
     """
+    import pingouin as pg  # slow to import (~1 s); only the group tests need it
+
     spec = _characteristic(characteristic)
     groups = survey.loc[scores.index, spec.column]
     sizes = groups.value_counts()

@@ -13,14 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pingouin as pg
-import semopy
 from scipy import stats
 from statsmodels.stats.diagnostic import lilliefors
 from statsmodels.stats.outliers_influence import variance_inflation_factor
 from statsmodels.tools.tools import add_constant
 
 from helpers import instrument as ins
-from helpers import model
+from helpers import paper_model
 from helpers.survey import recode_reverse_items
 
 
@@ -213,11 +212,11 @@ def collinearity_table(scores: pd.DataFrame, equations: dict[str, list[str]] | N
     """VIF and tolerance (1 / VIF) of the predictors of each equation of the path model, then of
     all its predictors together (the block named "all predictors").
 
-    ``equations`` defaults to ``helpers.model.equations()``. An equation with one predictor
+    ``equations`` defaults to ``helpers.paper_model.equations()``. An equation with one predictor
     has VIF 1 by definition (nothing to be collinear with); its row is kept so the table shows
     every equation. Common rules of thumb: VIF above 5 (or 10) signals a problem.
     """
-    equations = model.equations() if equations is None else equations
+    equations = paper_model.equations() if equations is None else equations
     rows = []
     for outcome, predictors in equations.items():
         name = f"{_abbreviation(outcome)} ~ {' + '.join(_abbreviation(p) for p in predictors)}"
@@ -233,24 +232,25 @@ def collinearity_table(scores: pd.DataFrame, equations: dict[str, list[str]] | N
 def omega_total(items: pd.DataFrame) -> float:
     """McDonald's omega total of a sum (or mean) of ``items`` from a one-factor model.
 
-    The factor model is fitted by maximum likelihood with semopy (first loading fixed to 1);
-    omega = (sum λ)² φ / ((sum λ)² φ + sum θ), with loadings λ, factor variance φ and residual
-    variances θ on the items' own scale, i.e. the share of the model-implied variance of the
-    total score due to the common factor (McDonald 1999, ch. 6; ``semTools::compRelSEM``).
-    Needs at least three items (a one-factor model of two items is not identified).
+    The factor model is fitted by maximum likelihood with the kit's SEM engine (lavaan's
+    ``cfa()`` defaults: first loading fixed to 1); omega = (sum λ)² φ / ((sum λ)² φ + sum θ),
+    with loadings λ, factor variance φ and residual variances θ on the items' own scale, i.e.
+    the share of the model-implied variance of the total score due to the common factor
+    (McDonald 1999, ch. 6; ``semTools::compRelSEM``). Needs at least three items (a one-factor
+    model of two items is not identified).
     """
+    from helpers.sem import fit_sem
+
     columns = list(items.columns)
     if len(columns) < 3:
         raise ValueError("omega from a one-factor model needs at least three items")
-    # semopy's syntax needs plain names; the items' own column names may not be.
+    # model syntax needs plain names; the items' own column names may not be.
     data = items.astype(float).set_axis([f"i{j}" for j in range(len(columns))], axis=1)
-    factor = semopy.Model("F =~ " + " + ".join(data.columns))
-    factor.fit(data, obj="MLW")
-    estimates = factor.inspect()
-    loadings = estimates[(estimates["op"] == "~") & (estimates["rval"] == "F")]["Estimate"]
-    variances = estimates[(estimates["op"] == "~~") & (estimates["lval"] == estimates["rval"])]
-    phi = variances.loc[variances["lval"] == "F", "Estimate"].iloc[0]
-    theta = variances.loc[variances["lval"] != "F", "Estimate"].sum()
+    estimates = fit_sem("F =~ " + " + ".join(data.columns), data).parameter_estimates()
+    loadings = estimates.loc[estimates["op"] == "=~", "est"]
+    variances = estimates[(estimates["op"] == "~~") & (estimates["lhs"] == estimates["rhs"])]
+    phi = variances.loc[variances["lhs"] == "F", "est"].iloc[0]
+    theta = variances.loc[variances["lhs"] != "F", "est"].sum()
     common = loadings.sum() ** 2 * phi
     return float(common / (common + theta))
 

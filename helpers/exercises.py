@@ -1,52 +1,23 @@
-"""The lessons' exercises: answer checks, and the student notebooks generated from the solutions.
+"""The lessons' exercises: checking a student's answer against the value computed from the data.
 
-The solution notebooks ``notebooks/solutions/NN_<lesson>_solutions.ipynb`` are the single source
-of every lesson's exercises. Their cells carry tags:
-
-- ``exercise``: a prompt, headed ``### Exercise 02.1 · Interpret`` (id, then the kind of task);
-- ``solution``: the worked solution (code or text), left out of the student version;
-- ``check``: ``exercises.check("02.1", answer)``, kept for the students.
-
-``check`` compares an answer with the value computed from the survey the kit analyses
-(``settings.survey_file()``), so it also works on an instructor's own data. Two commands keep
-the generated files in step with the solutions::
-
-    python -m helpers.exercises build              write notebooks/exercises/ and the lessons'
-                                                   "## Exercises" sections
-    python -m helpers.exercises check-generated    exit 1 if any of them is out of date
-
-Student versions are generated, never edited by hand.
+A lesson's check cell is ``lesson.check("02.1", answer)`` (``helpers.notebook.Lesson.check``),
+which calls ``check`` with the lesson's survey: the expected value is computed from the survey
+the lesson analyses, so checks also work on an instructor's own data. The solution notebooks in
+``notebooks/solutions`` are the source of the exercises; the student notebooks are generated
+from them by ``python3 kit.py exercises`` (``tools/exercise_notebooks.py``).
 """
 
 from __future__ import annotations
 
-import argparse
-import copy
 import math
 import numbers
 import re
-import sys
-import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from helpers import settings
-
-if TYPE_CHECKING:
-    from nbformat import NotebookNode
-
-NOTEBOOKS_DIR = settings.REPO_ROOT / "notebooks"
-SOLUTIONS_DIR = NOTEBOOKS_DIR / "solutions"
-EXERCISES_DIR = NOTEBOOKS_DIR / "exercises"
-
-EXERCISE_TAG, SOLUTION_TAG, CHECK_TAG = "exercise", "solution", "check"
-PARAMETERS_TAG = "parameters"  # the survey_file cell, kept as plain assignments (papermill's convention)
-HEADING = re.compile(r"^###\s+Exercise\s+(?P<id>\d\d\.\d+)\s*·\s*(?P<kind>[^\n]+?)\s*$", re.MULTILINE)
-SECTION_TITLE = "## Exercises"
-WRAP_WIDTH = 96
 
 NUMBER, WHOLE_NUMBER, NAME = "a number", "a whole number", "a name"
 
@@ -59,20 +30,21 @@ NUMBER, WHOLE_NUMBER, NAME = "a number", "a whole number", "a name"
 class Answer:
     """How one exercise is checked.
 
-    ``expected`` computes the right answer from the data (a number, or for ``NAME`` the set of
+    ``expected`` computes the right answer from a survey (a number, or for ``NAME`` the set of
     accepted names); ``tolerance`` is absolute, or a fraction of the expected value when
     ``relative``; ``hint`` helps without giving the value away.
     """
 
-    expected: Callable[[], float | set[str]]
+    expected: Callable[[pd.DataFrame], float | set[str]]
     hint: str
     kind: str = NUMBER
     tolerance: float = 0.0
     relative: bool = False
 
 
-def check(exercise_id: str, answer) -> bool:
-    """Say whether ``answer`` to exercise ``exercise_id`` (e.g. ``"02.3"``) is right.
+def check(exercise_id: str, answer, survey: pd.DataFrame) -> bool:
+    """Say whether ``answer`` to exercise ``exercise_id`` (e.g. ``"02.3"``) is right for ``survey``
+    (the lesson's survey; ``lesson.check`` passes it).
 
     Prints "✓ Right." or "✗ Not yet." with a hint (never the expected value) or with what is
     wrong about the answer's type. Returns True for a right answer.
@@ -90,7 +62,7 @@ def check(exercise_id: str, answer) -> bool:
     if problem:
         print(f"✗ Not yet. {problem}")
         return False
-    expected = entry.expected()
+    expected = entry.expected(survey)
     if _matches(value, expected, entry):
         print("✓ Right.")
         return True
@@ -172,126 +144,104 @@ def _direction(value, expected, entry: Answer) -> str:
     return " (Your number is too high.)" if value > expected else " (Your number is too low.)"
 
 
-# --- The data the expected answers are computed from -----------------------------------------
+# --- Expected answers, one small function per checked exercise, each from the survey -----------
 
 
-@lru_cache(maxsize=2)
-def _load(path: str, modified: float):
-    from helpers.survey import load_survey
-
-    return load_survey(path)
-
-
-def _survey():
-    """The survey the kit analyses (``settings.survey_file()``), read once per file version."""
-    path = settings.survey_file()
-    return _load(str(path), path.stat().st_mtime)
-
-
-def _scores():
+def _scores(survey: pd.DataFrame) -> pd.DataFrame:
     from helpers.survey import score_constructs
 
-    return score_constructs(_survey())
+    return score_constructs(survey)
 
 
-def _closed_form(direct_paths: bool = False):
-    from helpers import model
-
-    scores = _scores()
-    return model.closed_form_fit(model.ml_covariance(scores), len(scores), direct_paths=direct_paths)
-
-
-# --- Expected answers, one small function per checked exercise ---------------------------------
-
-
-def _lowest_mean_construct() -> set[str]:
+def _lowest_mean_construct(survey: pd.DataFrame) -> set[str]:
     from helpers import instrument
 
-    construct = instrument.construct(_scores().mean().idxmin())
+    construct = instrument.construct(_scores(survey).mean().idxmin())
     return {construct.key, construct.abbreviation, construct.label, construct.label.split(" (")[0]}
 
 
-def _pcdp_mean_without_recoding() -> float:
+def _pcdp_mean_without_recoding(survey: pd.DataFrame) -> float:
     from helpers import instrument
 
     items = instrument.construct("partnership_collaboration").item_columns
-    return float(_survey()[items].mean(axis=1).mean())
+    return float(survey[items].mean(axis=1).mean())
 
 
-def _least_informative_platform() -> set[str]:
+def _least_informative_platform(survey: pd.DataFrame) -> set[str]:
     from helpers import instrument
 
-    survey = _survey()
     shares = {p: survey[p.column].mean() for p in instrument.PLATFORMS}
     platform = min(shares, key=lambda p: shares[p] * (1 - shares[p]))  # the smallest variance
     return {platform.column, platform.label}
 
 
-def _percent_five_or_more_platforms() -> float:
+def _percent_five_or_more_platforms(survey: pd.DataFrame) -> float:
     from helpers import instrument
 
-    used = _survey()[instrument.platform_columns()].sum(axis=1)
+    used = survey[instrument.platform_columns()].sum(axis=1)
     return float(100 * (used >= 5).mean())
 
 
-def _oe_alpha_without_recoding() -> float:
+def _oe_alpha_without_recoding(survey: pd.DataFrame) -> float:
+    import pingouin as pg
+
     from helpers import instrument
 
-    items = _survey()[instrument.construct("operational_efficiency").item_columns]
-    k = items.shape[1]
-    return float(k / (k - 1) * (1 - items.var().sum() / items.sum(axis=1).var()))
+    return float(
+        pg.cronbach_alpha(data=survey[instrument.construct("operational_efficiency").item_columns])[0]
+    )
 
 
-def _b_gl_to_oe() -> float:
-    return float(_closed_form().path("global_logistics", "operational_efficiency", standardized=False))
+def _b_gl_to_oe(survey: pd.DataFrame) -> float:
+    from helpers import paper_model
+
+    fits = paper_model.fit_covariances(paper_model.score_covariance(_scores(survey)), len(survey))
+    return float(fits.path("global_logistics", "operational_efficiency", standardized=False))
 
 
-def _moments() -> int:
-    """Variances and covariances the model explains (PCDP's variance is fixed: fixed.x)."""
-    from helpers import model
+def _df_with_direct_paths(survey: pd.DataFrame) -> int:
+    from helpers import paper_model
 
-    return model.moments(len(model.VARIABLES), len(model.EXOGENOUS))
-
-
-def _df_with_direct_paths() -> int:
-    from helpers import model
-
-    return _moments() - model.free_parameters(direct_paths=True)["total"]
+    return paper_model.degrees_of_freedom(direct_paths=True)
 
 
-def _df_with_mediator_covariance() -> int:
-    from helpers import model
+def _df_with_mediator_covariance(survey: pd.DataFrame) -> int:
+    from helpers import paper_model
 
-    return _moments() - (model.free_parameters()["total"] + 1)  # one more residual covariance
+    return paper_model.degrees_of_freedom() - 1  # one more free residual covariance
 
 
-def _bc_lower_pcdp_it_ia() -> float:
-    from helpers import resampling
+def _bc_lower_pcdp_it_ia(survey: pd.DataFrame) -> float:
+    from helpers import robustness
 
-    boot = resampling.bootstrap_paths(_scores(), n_resamples=5000, seed=settings.SEED, progress=False)
+    boot = robustness.bootstrap_paths(_scores(survey), n_resamples=5000, seed=settings.SEED, progress=False)
     return float(boot.summary().loc[("indirect", "PCDP → IT → IA", "β"), "bc_lower"])
 
 
-def _total_effect_pcdp_mr() -> float:
+def _total_effect_pcdp_mr(survey: pd.DataFrame) -> float:
     """Standardized total effect (direct + indirect) of PCDP on market reach, direct paths freed."""
-    import numpy as np
+    from helpers import paper_model
+    from helpers.sem import effects
 
-    fit = _closed_form(direct_paths=True)
-    eye = np.eye(len(fit.variables))
-    total = np.linalg.inv(eye - fit.standardized()) - eye
-    return float(total[fit.variables.index("market_reach"), fit.variables.index("partnership_collaboration")])
-
-
-def _chi_square_drop_largest_mi() -> float:
-    from helpers import model, path_model, resampling
-
-    scores = _scores()
-    top = resampling.modification_indices(scores).iloc[0]
-    freed = path_model.fit_sem(f"{model.model_syntax()}\n{top['lhs']} {top['op']} {top['rhs']}", scores)
-    return float(path_model.fit_path_model(scores).chisq - freed.chisq)
+    fits = paper_model.fit_covariances(
+        paper_model.score_covariance(_scores(survey)), len(survey), direct_paths=True
+    )
+    total = effects.total_effects(fits.standardized())
+    variables = paper_model.VARIABLES
+    return float(total[variables.index("market_reach"), variables.index("partnership_collaboration")])
 
 
-def _flagged_with_df_4() -> int:
+def _chi_square_drop_largest_mi(survey: pd.DataFrame) -> float:
+    from helpers import alternative_models, paper_model
+    from helpers.sem import fit_sem
+
+    scores = _scores(survey)
+    top = alternative_models.modification_indices(scores).iloc[0]
+    freed = fit_sem(f"{paper_model.model_syntax()}\n{top['lhs']} {top['op']} {top['rhs']}", scores)
+    return float(paper_model.fit(scores).chisq - freed.chisq)
+
+
+def _flagged_with_df_4(survey: pd.DataFrame) -> int:
     import dataclasses
 
     from helpers import audit
@@ -301,20 +251,20 @@ def _flagged_with_df_4() -> int:
     return int((audit.audit(values)["verdict"] != "consistent").sum())
 
 
-def _loglik_from_aic_k10() -> float:
+def _loglik_from_aic_k10(survey: pd.DataFrame) -> float:
     from helpers import published
 
     aic = published.table3().set_index("measure").loc["aic", "value"]
     return -(float(aic) - 2 * 10) / 2
 
 
-def _power_it_ia() -> float:
+def _power_it_ia(survey: pd.DataFrame) -> float:
     from helpers import power
 
     return float(power.analytic_power(power.population_covariance("published"), n=power.STUDY_N)["H2b"])
 
 
-def _n_for_90_percent_gl_ia() -> float:
+def _n_for_90_percent_gl_ia(survey: pd.DataFrame) -> float:
     from helpers import power
 
     return power.analytic_n("global_logistics", "innovation_agility", power=0.90)
@@ -409,262 +359,3 @@ REGISTRY: dict[str, Answer] = {
         relative=True,
     ),
 }
-
-# ---------------------------------------------------------------------------------------------
-# Generating the student versions and the lessons' exercise sections
-# ---------------------------------------------------------------------------------------------
-
-GENERATED_NOTE = (
-    "*How to work through this notebook:* write your solution in the empty cell under each "
-    "exercise. Where a cell with `exercises.check(...)` follows, put your result in `answer` and "
-    "run that cell. (This notebook is generated from `notebooks/solutions/{name}` by "
-    "`python -m helpers.exercises build`; edit that file, not this one.)"
-)
-# the setup cell imports what the answers need; without the answers ruff would call them unused
-IMPORTS_NOTE = "# ruff: noqa: F401 (some of these imports are for your answers)"
-CODE_PLACEHOLDER = "# your answer here"
-CHECKED_CODE_PLACEHOLDER = "# your answer here\nanswer = ..."
-TEXT_PLACEHOLDER = "*Your answer here.*"
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """One exercise as the solution notebook states it."""
-
-    exercise_id: str
-    kind: str
-    text: str
-
-
-def solution_paths() -> list[Path]:
-    """The solution notebooks, in lesson order."""
-    return sorted(SOLUTIONS_DIR.glob("[0-9][0-9]_*_solutions.ipynb"))
-
-
-def lesson_name(solution_path: Path) -> str:
-    """'02_descriptives' for notebooks/solutions/02_descriptives_solutions.ipynb."""
-    return solution_path.name.removesuffix("_solutions.ipynb")
-
-
-def exercises_path(solution_path: Path) -> Path:
-    return EXERCISES_DIR / f"{lesson_name(solution_path)}_exercises.ipynb"
-
-
-def _tags(cell) -> list[str]:
-    return list(cell.get("metadata", {}).get("tags", []))
-
-
-def _read(notebook) -> NotebookNode:
-    import nbformat  # here, not at the top: it costs ~2 s to import and check() never needs it
-
-    if isinstance(notebook, str | Path):
-        return nbformat.read(notebook, as_version=4)
-    return notebook
-
-
-def prompts(solution_notebook) -> list[Prompt]:
-    """The exercise prompts of a solution notebook (cells tagged ``exercise``), in order."""
-    found = []
-    for cell in _read(solution_notebook).cells:
-        if EXERCISE_TAG not in _tags(cell):
-            continue
-        heading = HEADING.search(cell.source)
-        if heading is None:
-            raise ValueError(f"an exercise cell has no '### Exercise NN.k · Kind' heading:\n{cell.source}")
-        text = cell.source[heading.end() :].strip()
-        found.append(Prompt(heading["id"], heading["kind"], text))
-    return found
-
-
-def check_ids(solution_notebook) -> list[str]:
-    """The exercise ids used by the ``check`` cells of a notebook."""
-    cells = [c for c in _read(solution_notebook).cells if CHECK_TAG in _tags(c)]
-    return [m for c in cells for m in re.findall(r"check\(\s*['\"]([^'\"]+)['\"]", c.source)]
-
-
-def student_version(solution_notebook) -> NotebookNode:
-    """The exercises notebook for students, made from a solution notebook (or its path).
-
-    Every run of ``solution`` cells after an exercise becomes one empty code cell (if the run
-    had code) and/or one "Your answer" text cell (if it had text); solution cells before the
-    first exercise (notes for instructors) are dropped. Everything else is kept, with outputs
-    and execution counts cleared, a note on how to work follows the title cell,
-    and the setup cell tells ruff that its imports are for the answers still to be written.
-    """
-    path = Path(solution_notebook) if isinstance(solution_notebook, str | Path) else None
-    from nbformat.v4 import new_notebook
-
-    source = _read(solution_notebook)
-    student = new_notebook()
-    student.metadata = {
-        "kernelspec": copy.deepcopy(source.metadata.get("kernelspec", {})),
-        "language_info": {"name": "python", "pygments_lexer": "ipython3"},
-    }
-    cells = _without_solutions(source.cells)
-    student.cells = _with_notes(cells, path.name if path else "the solutions notebook")
-    return student
-
-
-def _without_solutions(cells: list) -> list:
-    """Runs of solution cells replaced by placeholders; the other cells kept, outputs cleared."""
-    kept, run, seen_exercise = [], [], False
-    for cell in cells:
-        if SOLUTION_TAG in _tags(cell):
-            run.append(cell)
-            continue
-        if run and seen_exercise:  # solution cells before the first exercise leave no gap
-            kept += _placeholders(run, checked=CHECK_TAG in _tags(cell))
-        run = []
-        seen_exercise = seen_exercise or EXERCISE_TAG in _tags(cell)
-        kept.append(_cleared(cell))
-    if run and seen_exercise:
-        kept += _placeholders(run, checked=False)
-    return kept
-
-
-def _with_notes(cells: list, solution_name: str) -> list:
-    """The how-to-work note after the title cell, the ruff note atop the setup cell."""
-    from nbformat.v4 import new_markdown_cell
-
-    code = (cell for cell in cells if cell.cell_type == "code" and PARAMETERS_TAG not in _tags(cell))
-    setup = next(code, None)
-    if setup is not None:
-        setup.source = f"{IMPORTS_NOTE}\n{setup.source}"
-    note = new_markdown_cell(GENERATED_NOTE.format(name=solution_name))
-    note["id"] = "how-to-work"
-    return [*cells[:1], note, *cells[1:]]
-
-
-def _placeholders(run: list, checked: bool) -> list:
-    """What replaces a run of solution cells: an empty code cell and/or a text cell."""
-    from nbformat.v4 import new_code_cell, new_markdown_cell
-
-    made = []
-    if any(c.cell_type == "code" for c in run):
-        cell = new_code_cell(CHECKED_CODE_PLACEHOLDER if checked else CODE_PLACEHOLDER)
-        cell["id"] = f"{run[0]['id']}-answer"[:64]
-        made.append(cell)
-    if any(c.cell_type == "markdown" for c in run):
-        cell = new_markdown_cell(TEXT_PLACEHOLDER)
-        cell["id"] = f"{run[0]['id']}-words"[:64]
-        made.append(cell)
-    return made
-
-
-def _cleared(cell) -> NotebookNode:
-    """A copy without outputs, execution counts or run metadata (timings); tags are kept."""
-    cell = copy.deepcopy(cell)
-    cell.metadata = {"tags": _tags(cell)} if _tags(cell) else {}
-    if cell.cell_type == "code":
-        cell.outputs = []
-        cell.execution_count = None
-    return cell
-
-
-def exercises_section(solution_notebook, lesson: str) -> str:
-    """The "## Exercises" section of a lesson, made from the solution notebook's prompts."""
-    lines = [SECTION_TITLE, ""]
-    for number, prompt in enumerate(prompts(solution_notebook), start=1):
-        paragraphs = [" ".join(p.split()) for p in prompt.text.split("\n\n")]
-        lines += _wrapped(f"{number}. *{prompt.kind}.* {paragraphs[0]}", indent="   ")
-        for paragraph in paragraphs[1:]:
-            lines += ["", *_wrapped(f"   {paragraph}", indent="   ")]
-    exercises = f"exercises/{lesson}_exercises.ipynb"
-    solutions = f"solutions/{lesson}_solutions.ipynb"
-    pointer = (
-        f"Work on them in [`{exercises}`]({exercises}), which checks your numeric answers; "
-        f"worked solutions are in [`{solutions}`]({solutions})."
-    )
-    return "\n".join([*lines, "", *_wrapped(pointer)])
-
-
-def _wrapped(text: str, indent: str = "") -> list[str]:
-    """Markdown text wrapped at the lessons' width, never inside a `code span` or a link."""
-    glued = re.sub(r"`[^`]*`", lambda span: span.group().replace(" ", "\0"), text)
-    lines = textwrap.wrap(
-        glued, width=WRAP_WIDTH, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
-    )
-    return [line.replace("\0", " ") for line in lines]
-
-
-def with_exercises_section(lesson_notebook: NotebookNode, section: str) -> NotebookNode:
-    """A copy of a lesson whose "## Exercises" section (up to the next "## " heading or the
-    end of its cell) is replaced by ``section``; no other cell or text changes."""
-    lesson = copy.deepcopy(lesson_notebook)
-    for cell in lesson.cells:
-        if cell.cell_type != "markdown":
-            continue
-        lines = cell.source.split("\n")
-        if SECTION_TITLE not in (line.rstrip() for line in lines):
-            continue
-        start = [line.rstrip() for line in lines].index(SECTION_TITLE)
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-        tail = ["", *lines[end:]] if end < len(lines) else []
-        cell.source = "\n".join([*lines[:start], *section.split("\n"), *tail])
-        return lesson
-    raise ValueError(f"the lesson has no markdown cell with a '{SECTION_TITLE}' heading")
-
-
-def generated_files() -> dict[Path, str]:
-    """Every file the build writes, with the text it should hold."""
-    files = {}
-    for solution in solution_paths():
-        files[exercises_path(solution)] = _text(student_version(solution))
-        lesson_path = NOTEBOOKS_DIR / f"{lesson_name(solution)}.ipynb"
-        lesson = with_exercises_section(
-            _read(lesson_path), exercises_section(solution, lesson_name(solution))
-        )
-        files[lesson_path] = _text(lesson)
-    return files
-
-
-def _text(notebook: NotebookNode) -> str:
-    import nbformat
-
-    return nbformat.writes(notebook) + "\n"  # exactly what nbformat.write puts in a file
-
-
-def stale_files() -> list[Path]:
-    """Generated files whose content on disk differs from what the build would write."""
-    return [
-        path
-        for path, text in generated_files().items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
-
-
-def build() -> list[Path]:
-    """Write the out-of-date generated files; returns the paths written."""
-    written = []
-    for path, text in generated_files().items():
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.exercises", description=__doc__.split("\n")[0])
-    parser.add_argument("command", choices=["build", "check-generated"])
-    command = parser.parse_args(argv).command
-    root = settings.REPO_ROOT
-    if command == "build":
-        written = build()
-        for path in written:
-            print(f"wrote {path.relative_to(root)}")
-        print(f"{len(written)} file(s) written; the rest were up to date")
-        return 0
-    stale = stale_files()
-    for path in stale:
-        print(f"out of date: {path.relative_to(root)}")
-    if stale:
-        print("run: python -m helpers.exercises build")
-        return 1
-    print("the student notebooks and the lessons' exercise sections are up to date")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,61 +1,109 @@
-"""Small conveniences the lesson notebooks share: display settings, saving tables, a version stamp."""
+"""What every lesson notebook does at its top and bottom: set up display, say which survey it
+analyses, save its tables and figures, check exercise answers, stamp package versions.
+
+    survey_file = None                       # the lesson's parameter cell
+    lesson = notebook.setup(survey_file)     # display settings and the kit's figure theme
+    survey = lesson.survey                   # the survey, validated; None means the shipped file
+
+A ``Lesson`` is built from the parameter alone: nothing is read from an environment variable or
+left over from an earlier notebook in the same kernel, so ``survey_file = None`` always means the
+kit's own synthetic data. (``kit.py replicate --data FILE`` writes ``survey_file = "FILE"`` into
+the executed copies' parameter cell, as papermill does.)
+"""
 
 from __future__ import annotations
 
+import os
 import platform
+from functools import cached_property
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
 from helpers import figures, settings
+from helpers.survey import SurveySource, load_survey, source_of
 
 STAMPED_PACKAGES = ("numpy", "pandas", "scipy", "semopy", "statsmodels", "pingouin", "matplotlib", "seaborn")
+OUR_VALUES = "reproduced"  # how the kit's tables name the values computed from the data
+OTHER_SURVEY = "this survey"
 
 
-def setup(survey_file: str | None = None) -> None:
+class Lesson:
+    """One lesson's data and outputs: the survey it analyses (``survey``, with its identity
+    ``source``) and the folder its tables and figures go to (``results``)."""
+
+    def __init__(self, survey_file: str | os.PathLike | None = None, results: Path | None = None):
+        self.survey_file = None if survey_file is None else _existing(survey_file)
+        self.results = settings.results_root() if results is None else Path(results)
+
+    @cached_property
+    def survey(self) -> pd.DataFrame:
+        """The survey, checked against the instrument (``helpers.survey.load_survey``)."""
+        return load_survey(self.survey_file)
+
+    @property
+    def source(self) -> SurveySource:
+        """Which file the lesson analyses: path, SHA-256, firms, shipped or not."""
+        return source_of(self.survey)
+
+    def describe_data(self) -> None:
+        """Say which survey the notebook analyses, and how to read comparisons with the paper."""
+        print(self.source.describe())
+
+    def labelled(self, table: pd.DataFrame) -> pd.DataFrame:
+        """``with_data_labels`` for this lesson's survey."""
+        return with_data_labels(table, self.source)
+
+    def save_table(self, table: pd.DataFrame, name: str) -> None:
+        """Write a table to <results>/tables/<name>.csv (never into data/), labelled for the survey."""
+        self.labelled(table).to_csv(settings.results_dir("tables", self.results) / f"{name}.csv")
+
+    def save_figure(self, figure, name: str, formats: tuple[str, ...] = ("png",)) -> None:
+        """Save a figure to <results>/figures and show it (``helpers.figures.save_figure``)."""
+        figures.save_figure(figure, name, formats, settings.results_dir("figures", self.results))
+
+    def check(self, exercise_id: str, answer) -> bool:
+        """Check an exercise answer against the value computed from this lesson's survey."""
+        from helpers import exercises
+
+        return exercises.check(exercise_id, answer, self.survey)
+
+
+def _existing(path: str | os.PathLike) -> Path:
+    chosen = Path(path).expanduser().resolve()
+    if not chosen.is_file():
+        raise FileNotFoundError(
+            f"survey_file = {str(path)!r}: there is no file {chosen}. Expected the path of your "
+            f"survey CSV, absolute or relative to this notebook's folder ({Path.cwd()}); "
+            "survey_file = None analyses the kit's own synthetic data."
+        )
+    return chosen
+
+
+def setup(survey_file: str | os.PathLike | None = None) -> Lesson:
     """Call once at the top of a notebook: stable table printing and the kit's figure theme.
 
-    ``survey_file`` is the notebook's parameter: None keeps the survey the kit was pointed at
-    (``kit.py replicate --data FILE``, else the shipped synthetic data); a path makes every
-    helper in this notebook read that file instead.
+    ``survey_file`` is the notebook's parameter: None means the kit's shipped synthetic data; a
+    path (absolute, or relative to the notebook's folder) makes the lesson analyse that file.
     """
-    if survey_file is not None:
-        settings.use_survey_file(survey_file)
+    lesson = Lesson(survey_file)
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)
     pd.set_option("display.max_colwidth", 80)
     figures.set_theme()
+    return lesson
 
 
-def describe_data(survey: pd.DataFrame) -> None:
-    """Say which survey the notebook analyses, and how to read comparisons with the paper."""
-    path = settings.survey_file()
-    if settings.using_shipped_data():
-        print(
-            f"Data: the kit's synthetic dataset {path.parent.name}/{path.name} ({len(survey)} firms), "
-            "built to match the paper's published values."
-        )
-    else:
-        print(
-            f"Data: your survey file {path.name} ({len(survey)} firms). Values the kit labels "
-            "'reproduced' on its own data are labelled 'this survey' here: beside the paper's "
-            "published values they describe your sample; they are not a replication check."
-        )
-
-
-OUR_VALUES = "reproduced"  # how the kit's tables name the values computed from the data
-OTHER_SURVEY = "this survey"
-
-
-def with_data_labels(table: pd.DataFrame) -> pd.DataFrame:
-    """A table for display and saving, labelled for the data the notebook runs on.
+def with_data_labels(table: pd.DataFrame, source: SurveySource) -> pd.DataFrame:
+    """A table for display and saving, labelled for the data it describes.
 
     On the shipped data the kit reproduces the paper, and columns say "reproduced". On any other
     survey the same numbers describe that survey, not a reproduction, so "reproduced" becomes
     "this survey" (``frequency_reproduced`` -> ``frequency_this_survey``); nothing else changes.
     """
-    if settings.using_shipped_data():
+    if source.shipped:
         return table
 
     def relabel(label):
@@ -65,12 +113,6 @@ def with_data_labels(table: pd.DataFrame) -> pd.DataFrame:
         return label.replace(f"_{OUR_VALUES}", f"_{underscored}").replace(OUR_VALUES, OTHER_SURVEY)
 
     return table.rename(columns=relabel)
-
-
-def save_table(table: pd.DataFrame, name: str) -> None:
-    """Write a table to results/tables/<name>.csv (generated output, never into data/), with
-    the labels ``with_data_labels`` gives it for the survey analysed."""
-    with_data_labels(table).to_csv(settings.results_dir("tables") / f"{name}.csv")
 
 
 def environment_stamp() -> pd.DataFrame:

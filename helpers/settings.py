@@ -1,8 +1,8 @@
-"""Where the kit reads its data and writes its results, and the one seed it uses.
+"""Where the kit's files are, where generated output goes, and the one seed it uses.
 
-Two environment variables let an instructor redirect the kit without editing code:
-``KIT_SURVEY_FILE`` (a survey export with the same instrument) and ``KIT_RESULTS_DIR``
-(where tables, figures and executed notebooks go). Raw data is only ever read.
+Raw data are only ever read. Which survey a lesson analyses is not a setting: it travels with
+the data (``helpers.survey.load_survey`` records the file's identity on the table it returns).
+``KIT_RESULTS_DIR`` (read once, when a lesson starts) redirects the generated output.
 """
 
 from __future__ import annotations
@@ -19,33 +19,23 @@ SHIPPED_SURVEY_FILE = DATA_DIR / "sme_kerala_survey.csv"
 SEED = 20240190
 
 
-def survey_file() -> Path:
-    """The survey the notebooks analyse: ``KIT_SURVEY_FILE`` if set, else the shipped data."""
-    return Path(os.environ.get("KIT_SURVEY_FILE", SHIPPED_SURVEY_FILE))
+def results_root() -> Path:
+    """The folder for generated output: ``KIT_RESULTS_DIR`` if set, else ``results/``."""
+    return Path(os.environ.get("KIT_RESULTS_DIR", REPO_ROOT / "results")).resolve()
 
 
-def use_survey_file(path: str | os.PathLike) -> Path:
-    """Point the kit at another survey file for the rest of this session (a notebook's
-    ``survey_file`` parameter); a relative path is read from the current working directory."""
-    chosen = Path(path).expanduser().resolve()
-    if not chosen.is_file():
-        raise FileNotFoundError(
-            f"survey_file = {str(path)!r}: there is no file {chosen}. Expected the path of your "
-            f"survey CSV, absolute or relative to this notebook's folder ({Path.cwd()}); "
-            "survey_file = None analyses the kit's own synthetic data."
-        )
-    os.environ["KIT_SURVEY_FILE"] = str(chosen)
-    return chosen
-
-
-def using_shipped_data() -> bool:
-    """True when the notebooks run on the kit's own dataset (so published values apply)."""
-    return survey_file().resolve() == SHIPPED_SURVEY_FILE.resolve()
-
-
-def results_dir(kind: str = "") -> Path:
+def results_dir(kind: str = "", root: Path | None = None) -> Path:
     """A folder for generated output (``tables``, ``figures``, ``notebooks``), created on use."""
-    root = Path(os.environ.get("KIT_RESULTS_DIR", REPO_ROOT / "results"))
-    folder = root / kind if kind else root
+    folder = (results_root() if root is None else Path(root)) / kind
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def inside_a_notebook() -> bool:
+    """True in a Jupyter kernel (where figures are shown and progress bars stay off, so that no
+    timing lands in a stored output)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None

@@ -3,21 +3,28 @@
 ``load_survey`` reads a CSV file (never writes it), checks every cell against the instrument and
 either returns a typed table or raises one ``SurveyValidationError`` that lists every problem
 with its row, column, offending value and what was expected. Nothing is dropped or repaired
-silently. ``score_constructs`` is separate: it recodes reverse-worded items and averages each
-construct's items.
+silently. The table carries the file's identity (``SurveySource``: path, SHA-256, number of
+firms, whether it is the kit's shipped synthetic file) in ``table.attrs["source"]``; the scores
+made from it keep it, so tables and figures say which data they describe (``source_of``).
+``score_constructs`` is separate: it recodes reverse-worded items and averages each construct's
+items.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from helpers import instrument as ins
 from helpers import settings
+
+SOURCE = "source"  # the attrs key of a survey's identity
 
 # How many problems the error message prints; ``SurveyValidationError.problems`` keeps all.
 MESSAGE_PROBLEM_LIMIT = 40
@@ -64,15 +71,57 @@ class SurveyValidationError(ValueError):
         return pd.DataFrame([vars(p) for p in self.problems])
 
 
+@dataclass(frozen=True)
+class SurveySource:
+    """Which data a table describes: the file, its SHA-256, its firms, and whether it is the kit's
+    own synthetic dataset (same content as ``data/sme_kerala_survey.csv``)."""
+
+    path: Path
+    sha256: str
+    n_firms: int
+    shipped: bool
+
+    def describe(self) -> str:
+        """One sentence naming the data, for the top of a lesson."""
+        if self.shipped:
+            return (
+                f"Data: the kit's synthetic dataset {self.path.parent.name}/{self.path.name} "
+                f"({self.n_firms} firms), built to match the paper's published values."
+            )
+        return (
+            f"Data: your survey file {self.path.name} ({self.n_firms} firms). Values the kit labels "
+            "'reproduced' on its own data are labelled 'this survey' here: beside the paper's "
+            "published values they describe your sample; they are not a replication check."
+        )
+
+
+@cache
+def _shipped_sha256() -> str:
+    return hashlib.sha256(settings.SHIPPED_SURVEY_FILE.read_bytes()).hexdigest()
+
+
+def source_of(table: pd.DataFrame) -> SurveySource:
+    """The identity of the survey a table was loaded or computed from."""
+    source = table.attrs.get(SOURCE)
+    if not isinstance(source, SurveySource):
+        raise ValueError(
+            "this table does not say which survey it comes from; load the survey with "
+            "helpers.survey.load_survey (and score it with score_constructs)"
+        )
+    return source
+
+
 def load_survey(path: str | Path | None = None) -> pd.DataFrame:
-    """Read a survey export and check it against the instrument.
+    """Read a survey export and check it against the instrument (``None``: the shipped file).
 
     Returns one row per firm (indexed by ``firm_id``): firm characteristics as ordered
     categories, platform use as True/False, Likert answers as integers 1-5 exactly as given
-    (reverse-worded items are *not* recoded here; see ``score_constructs``).
+    (reverse-worded items are *not* recoded here; see ``score_constructs``). The table's
+    ``attrs["source"]`` is its ``SurveySource``.
     """
-    path = Path(settings.survey_file() if path is None else path)
-    text = _read_text(path)
+    path = Path(settings.SHIPPED_SURVEY_FILE if path is None else path).resolve()
+    data = _read_bytes(path)
+    text = _decoded(path, data)
     raw = _parse_csv(path, text)
     problems = _column_problems(raw)
     if problems:
@@ -82,14 +131,20 @@ def load_survey(path: str | Path | None = None) -> pd.DataFrame:
         order = {column: k for k, column in enumerate(ins.survey_columns())}
         problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
         raise SurveyValidationError(path, problems)
-    return _typed(raw)
+    survey = _typed(raw)
+    digest = hashlib.sha256(data).hexdigest()  # of the very bytes that were checked
+    survey.attrs[SOURCE] = SurveySource(path, digest, len(survey), digest == _shipped_sha256())
+    return survey
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise SurveyValidationError(path, [Problem(None, None, str(path), "an existing CSV file")]) from None
+
+
+def _decoded(path: Path, data: bytes) -> str:
     if not data.strip():
         raise SurveyValidationError(
             path, [Problem(None, None, None, "a header line and one row per firm; the file is empty")]
@@ -249,4 +304,5 @@ def score_constructs(survey: pd.DataFrame) -> pd.DataFrame:
     scores = pd.DataFrame(index=survey.index)
     for construct in ins.CONSTRUCTS:
         scores[construct.key] = answers[construct.item_columns].mean(axis=1)
+    scores.attrs.update(survey.attrs)
     return scores

@@ -44,7 +44,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers import instrument as ins
-from helpers import model, published, settings
+from helpers import paper_model, published, settings
 
 # --- Assumptions (not reported in the paper) --------------------------------------------------
 
@@ -93,14 +93,14 @@ MIN_CRONBACH_ALPHA = 0.70
 def generate_survey(seed: int = settings.SEED, n_firms: int | None = None) -> pd.DataFrame:
     """The synthetic survey export: one row per firm, answers as a survey tool exports them."""
     n = int(published.fact("n_firms")) if n_firms is None else n_firms
-    targets = _targets()
-    target_corr = target_correlations(n, targets["betas"], targets["chi_square"])
+    goal = targets()
+    target_corr = target_correlations(n, goal["betas"], goal["chi_square"])
     seeds = np.random.SeedSequence(seed)
     for attempt_seed in seeds.spawn(MAX_ATTEMPTS):
         rng = np.random.default_rng(attempt_seed)
-        attempt = calibration_attempt(rng, n, target_corr, targets)
+        attempt = calibration_attempt(rng, n, target_corr, goal)
         answers, latent = attempt.answers, attempt.latent
-        if answers is not None and _acceptable(answers):
+        if answers is not None and acceptable(answers):
             break
     else:
         raise RuntimeError(f"no attempt out of {MAX_ATTEMPTS} met the targets; change the seed")
@@ -122,7 +122,9 @@ def write_survey(path: Path, seed: int = settings.SEED) -> Path:
     return path
 
 
-def _targets() -> dict:
+def targets() -> dict:
+    """What the generator aims at, from the published values: Table 5's betas by
+    (predictor, outcome) and Table 2's user-model chi-square."""
     table5 = published.table5()
     user = published.table2().set_index("model").loc["User Model"]
     betas = {(row.predictor, row.outcome): float(row.beta) for row in table5.itertuples()}
@@ -131,7 +133,7 @@ def _targets() -> dict:
 
 def implied_correlations(betas: dict[tuple[str, str], float]) -> np.ndarray:
     """Correlations of the six construct scores implied by standardized paths (no misfit)."""
-    names = model.VARIABLES
+    names = paper_model.VARIABLES
     p = len(names)
     index = {v: i for i, v in enumerate(names)}
     b = np.zeros((p, p))
@@ -155,14 +157,14 @@ def target_correlations(n: int, betas: dict, chi_square: float) -> np.ndarray:
     """Implied correlations plus misfit between PCDP and the outcomes, sized so the model's
     chi-square at N = n equals ``chi_square``. That misfit changes none of the estimates."""
     base = implied_correlations(betas)
-    index = {v: i for i, v in enumerate(model.VARIABLES)}
+    index = {v: i for i, v in enumerate(paper_model.VARIABLES)}
     pattern = np.zeros_like(base)
-    for outcome, weight in zip(model.OUTCOMES, (1.0, -0.6, 0.8)):
-        i, j = index[model.EXOGENOUS[0]], index[outcome]
+    for outcome, weight in zip(paper_model.OUTCOMES, (1.0, -0.6, 0.8)):
+        i, j = index[paper_model.EXOGENOUS[0]], index[outcome]
         pattern[i, j] = pattern[j, i] = weight
 
     def chi(scale: float) -> float:
-        return float(model.closed_form_fit(base + scale * pattern, n).chi_square)
+        return float(paper_model.fit_covariances(base + scale * pattern, n).chi_square)
 
     low, high = 0.0, 0.2
     for _ in range(80):  # bisection: chi-square grows with the misfit
@@ -171,14 +173,20 @@ def target_correlations(n: int, betas: dict, chi_square: float) -> np.ndarray:
     return base + low * pattern
 
 
+def answer_thresholds(shares) -> np.ndarray:
+    """The normal thresholds τ that cut a standard normal into answers 1..K with these shares:
+    τ_k = Φ⁻¹(share of answers up to k)."""
+    return stats.norm.ppf(np.cumsum(np.asarray(shares, dtype=float))[:-1])
+
+
 def _item_design(rng: np.random.Generator) -> dict:
     loadings, thresholds = {}, {}
     for construct in ins.CONSTRUCTS:
-        cumulative = np.cumsum(ANSWER_SHARES[construct.key])[:-1]
+        typical = answer_thresholds(ANSWER_SHARES[construct.key])
         for item in construct.items:
             loadings[item.column] = rng.uniform(*ITEM_LOADING_RANGE)
             shift = rng.normal(0.0, ITEM_SHIFT_SD)
-            thresholds[item.column] = stats.norm.ppf(cumulative) + shift
+            thresholds[item.column] = typical + shift
     return {"loadings": loadings, "thresholds": thresholds}
 
 
@@ -198,7 +206,8 @@ def _cut(continuous: pd.DataFrame, design: dict) -> pd.DataFrame:
     return pd.DataFrame(answers)
 
 
-def _scores(answers: pd.DataFrame) -> np.ndarray:
+def construct_scores(answers: pd.DataFrame) -> np.ndarray:
+    """Each firm's construct scores (mean of the construct's recoded answers), (firms, 6)."""
     return np.column_stack([answers[c.item_columns].to_numpy().mean(axis=1) for c in ins.CONSTRUCTS])
 
 
@@ -234,7 +243,7 @@ def calibration_attempt(rng, n, target_corr, targets) -> CalibrationAttempt:
         continuous = _continuous_answers(latent, noise, design)
         answers = _cut(continuous, design)
         first_cut = answers if first_cut is None else first_cut
-        gap = target_corr - np.corrcoef(_scores(answers), rowvar=False)
+        gap = target_corr - np.corrcoef(construct_scores(answers), rowvar=False)
         gaps.append(float(np.abs(gap).max()))
         if np.abs(gap).max() < LATENT_GAP_TOLERANCE:
             break
@@ -250,7 +259,7 @@ def _whitened(z: np.ndarray) -> np.ndarray:
 
 def _distance(scores_cov: np.ndarray, n: int, targets: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per candidate: loss, largest beta gap, chi-square gap (all computed in one stack)."""
-    fit = model.closed_form_fit(scores_cov, n)
+    fit = paper_model.fit_covariances(scores_cov, n)
     gaps = np.stack([fit.path(x, y) - beta for (x, y), beta in targets["betas"].items()], axis=-1)
     chi_gap = fit.chi_square - targets["chi_square"]
     loss = np.sum((gaps / BETA_TOLERANCE) ** 2, axis=-1) + (chi_gap / CHI_SQUARE_TOLERANCE) ** 2
@@ -264,7 +273,7 @@ def _move_answers(answers, continuous, design, targets, n):
     constructs = ins.CONSTRUCTS
     sizes = np.array([len(c.items) for c in constructs], dtype=float)
     for _ in range(MAX_ANSWER_MOVES):
-        x = _scores(answers)
+        x = construct_scores(answers)
         loss, beta_gap, chi_gap = _distance(np.cov(x, rowvar=False, bias=True), n, targets)
         if beta_gap <= BETA_TOLERANCE and chi_gap <= CHI_SQUARE_TOLERANCE:
             return answers
@@ -326,20 +335,32 @@ def _move_one_answer(answers, continuous, design, firm, construct, step) -> None
     answers.at[firm, best_column] += step
 
 
-def _acceptable(answers: pd.DataFrame) -> bool:
-    scores = _scores(answers)
+def acceptance_checks(answers: pd.DataFrame) -> pd.DataFrame:
+    """Step 5's checks per construct: the uncorrected KS p-value of the score against a normal
+    with its own mean and SD, and Cronbach's alpha (pingouin) of its recoded items."""
+    import pingouin as pg  # slow to import; the generator needs it once per attempt
+
+    scores = construct_scores(answers)
+    rows = []
     for k, construct in enumerate(ins.CONSTRUCTS):
         values = scores[:, k]
-        ks = stats.kstest(values, "norm", args=(values.mean(), values.std(ddof=1)))
-        if ks.pvalue < NORMALITY_ALPHA:
-            return False
-        items = answers[construct.item_columns].to_numpy(dtype=float)
-        k_items = items.shape[1]
-        item_variance = items.var(axis=0, ddof=1).sum()
-        alpha = k_items / (k_items - 1) * (1 - item_variance / items.sum(axis=1).var(ddof=1))
-        if alpha < MIN_CRONBACH_ALPHA:
-            return False
-    return True
+        rows.append(
+            {
+                "construct": construct.abbreviation,
+                "ks_p": stats.kstest(values, "norm", args=(values.mean(), values.std(ddof=1))).pvalue,
+                "cronbach_alpha": pg.cronbach_alpha(data=answers[construct.item_columns])[0],
+            }
+        )
+    table = pd.DataFrame(rows).set_index("construct")
+    table["ks_ok"] = table["ks_p"] >= NORMALITY_ALPHA
+    table["alpha_ok"] = table["cronbach_alpha"] >= MIN_CRONBACH_ALPHA
+    return table
+
+
+def acceptable(answers: pd.DataFrame) -> bool:
+    """Step 5: every construct passes the KS check and has alpha of at least .70."""
+    checks = acceptance_checks(answers)
+    return bool(checks["ks_ok"].all() and checks["alpha_ok"].all())
 
 
 def _ranked_assignment(rng, preference: np.ndarray, counts: list[int], labels) -> np.ndarray:

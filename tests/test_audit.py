@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import audit, model, published, settings
+from helpers import audit, paper_model, published, settings
 from helpers.audit import CONSISTENT, DECISION_ERROR, INCONSISTENT, Reported
 
 FIXTURES = settings.REPO_ROOT / "tests" / "fixtures" / "lavaan"
@@ -30,7 +30,7 @@ def fixture_paths(fixture: dict) -> pd.DataFrame:
     """Table 5's layout from lavaan's parameter table: hypothesis, beta (std.all), p, z."""
     regressions = {(p["rhs"], p["lhs"]): p for p in fixture["parameters"] if p["op"] == "~"}
     rows = []
-    for h in model.HYPOTHESES:
+    for h in paper_model.HYPOTHESES:
         row = regressions[(h.predictor, h.outcome)]
         rows.append({"hypothesis": h.code, "beta": row["std_all"], "p": row["pvalue"], "z": row["z"]})
     return pd.DataFrame(rows)
@@ -123,7 +123,7 @@ def test_rmsea_formulas_match_lavaan_internals_at_the_published_chisq():
 def test_counted_df_and_parameters_match_lavaan(name):
     m = lavaan_fixture(name)["fit_measures"]
     variant = "correlated outcomes" if name.endswith("correlated") else "orthogonal outcomes"
-    row = model.degrees_of_freedom_table().loc[variant]
+    row = paper_model.degrees_of_freedom_table().loc[variant]
     assert (row["free parameters"], row["df"], row["baseline df"]) == (m["npar"], m["df"], m["baseline.df"])
 
 

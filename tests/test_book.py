@@ -13,7 +13,6 @@ Skipped when /usr/bin/chromium is missing (Debian: ``apt-get install chromium``)
 from __future__ import annotations
 
 import base64
-import fcntl
 import functools
 import http.server
 import json
@@ -29,7 +28,8 @@ from urllib.parse import urldefrag
 
 import pytest
 
-from helpers import book, settings
+from helpers import settings
+from tools import book
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT = 30  # seconds for any single browser answer
@@ -54,6 +54,8 @@ INDEX_ENTRIES = "[...document.querySelectorAll('ol.lessons a')].map(a => [a.getA
 
 def numbered_10_or_more(fd: int) -> int:
     """The same pipe end on a descriptor >= 10, so that moving it to 3 or 4 cannot hit the other."""
+    import fcntl  # POSIX only; imported here so that collecting this file works on Windows too
+
     copy = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
     os.close(fd)
     return copy

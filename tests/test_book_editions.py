@@ -13,7 +13,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_markdown_cell, new_notebook
 
-from helpers import book
+from tools import book
 
 LESSON_TEXT = (
     "# 01 · A lesson\n\nWork in [the exercises](exercises/01_lesson_exercises.ipynb); "

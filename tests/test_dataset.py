@@ -7,7 +7,7 @@ import semopy
 from scipy import stats
 
 from helpers import instrument as ins
-from helpers import model, published, settings
+from helpers import paper_model, published, settings
 from helpers.survey import load_survey, recode_reverse_items, score_constructs
 
 SURVEY = load_survey(settings.SHIPPED_SURVEY_FILE)
@@ -53,7 +53,7 @@ def test_youtube_is_the_most_used_content_sharing_platform():
 
 def fitted_standardized_paths(correlated_outcomes: bool = True) -> pd.Series:
     """semopy's ML fit of Figure 2 (lavaan conventions via mimic_lavaan), tight tolerance."""
-    fit = semopy.Model(model.model_syntax(correlated_outcomes), mimic_lavaan=True)
+    fit = semopy.Model(paper_model.model_syntax(correlated_outcomes), mimic_lavaan=True)
     fit.fit(SCORES, options={"ftol": 1e-12})
     estimates = fit.inspect(std_est=True)
     regressions = estimates[estimates["op"] == "~"]
@@ -69,7 +69,7 @@ def test_standardized_paths_equal_table5_at_its_precision():
 def test_user_model_chi_square_rounds_to_table2():
     """semopy's ML chi-square of the paper's model (lavaan's conventions), computed from the file,
     rounds to Table 2's user-model value at the precision the paper prints."""
-    fit = semopy.Model(model.model_syntax(True), mimic_lavaan=True)
+    fit = semopy.Model(paper_model.model_syntax(True), mimic_lavaan=True)
     fit.fit(SCORES, options={"ftol": 1e-12})
     chi_square = semopy.calc_stats(fit).T.loc["chi2", "Value"]
     printed = published.as_printed("table2_model_tests").set_index("model").at["User Model", "chi_square"]
@@ -116,7 +116,7 @@ def test_kolmogorov_smirnov_does_not_reject_normality(construct):
 
 
 def test_predictors_are_far_from_collinear():
-    predictors = SCORES[[*model.EXOGENOUS, *model.MEDIATORS]].to_numpy()
+    predictors = SCORES[[*paper_model.EXOGENOUS, *paper_model.MEDIATORS]].to_numpy()
     for j in range(predictors.shape[1]):
         others = np.column_stack([np.ones(len(predictors)), np.delete(predictors, j, axis=1)])
         coef, *_ = np.linalg.lstsq(others, predictors[:, j], rcond=None)

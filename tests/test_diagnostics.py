@@ -15,7 +15,7 @@ from scipy.spatial.distance import mahalanobis
 
 from helpers import diagnostics as dg
 from helpers import instrument as ins
-from helpers import model
+from helpers import paper_model
 from helpers.survey import score_constructs
 
 
@@ -217,7 +217,7 @@ def vif_by_lstsq(data: pd.DataFrame, predictor: str, others: list[str]) -> float
 
 def test_vif_per_equation_and_for_all_predictors(scores):
     table = dg.collinearity_table(scores)
-    equations = model.equations()
+    equations = paper_model.equations()
     assert len(table) == sum(len(p) for p in equations.values()) + 3
     single = table[table["equation"] == "IT ~ PCDP"].iloc[0]
     assert single["vif"] == pytest.approx(1.0) and single["tolerance"] == pytest.approx(1.0)

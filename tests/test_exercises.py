@@ -10,52 +10,55 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from scipy import stats
 
 from helpers import exercises, settings
+from helpers.survey import load_survey
+from tools import exercise_notebooks as builder
 
+SURVEY = load_survey(settings.SHIPPED_SURVEY_FILE)
 LESSONS = sorted(settings.REPO_ROOT.glob("notebooks/0[1-7]_*.ipynb"))
 REVERSE_ITEMS = ("pcdp_5", "oe_3")  # the instrument's reverse-worded items, as the codebook lists them
 
 
 def solution_for(lesson):
-    return exercises.SOLUTIONS_DIR / f"{lesson.stem}_solutions.ipynb"
+    return builder.SOLUTIONS_DIR / f"{lesson.stem}_solutions.ipynb"
 
 
 # --- generated files ---------------------------------------------------------------------------
 
 
 def test_generated_files_are_up_to_date():
-    stale = [str(path.relative_to(settings.REPO_ROOT)) for path in exercises.stale_files()]
-    assert not stale, f"out of date (run `python -m helpers.exercises build`): {stale}"
-    assert exercises.main(["check-generated"]) == 0
+    stale = [str(path.relative_to(settings.REPO_ROOT)) for path in builder.stale_files()]
+    assert not stale, f"out of date (run `python3 kit.py exercises`): {stale}"
+    assert builder.main(["check-generated"]) == 0
 
 
 def test_student_versions_hold_no_solution_and_no_output():
-    for solution in exercises.solution_paths():
-        written = nbformat.read(exercises.exercises_path(solution), as_version=4)
+    for solution in builder.solution_paths():
+        written = nbformat.read(builder.exercises_path(solution), as_version=4)
         for cell in written.cells:
-            assert exercises.SOLUTION_TAG not in cell.metadata.get("tags", [])
+            assert builder.SOLUTION_TAG not in cell.metadata.get("tags", [])
             assert set(cell.metadata) <= {"tags"}, "no run metadata (timings) in a student version"
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None
-        checks = exercises.check_ids(solution)
-        assert exercises.check_ids(written) == checks, "check cells are kept, in order"
-        assert sum(c.source.startswith(exercises.CODE_PLACEHOLDER) for c in written.cells) >= len(checks)
+        checks = builder.check_ids(solution)
+        assert builder.check_ids(written) == checks, "check cells are kept, in order"
+        assert sum(c.source.startswith(builder.CODE_PLACEHOLDER) for c in written.cells) >= len(checks)
 
 
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda path: path.stem)
 def test_every_lesson_has_two_to_four_exercises_with_a_check(lesson):
     solution = solution_for(lesson)
     assert solution.exists(), f"{solution.name} is missing"
-    prompts = exercises.prompts(solution)
+    prompts = builder.prompts(solution)
     assert 2 <= len(prompts) <= 4
     ids = [prompt.exercise_id for prompt in prompts]
     assert len(set(ids)) == len(ids) and all(i.startswith(lesson.name[:2] + ".") for i in ids)
-    assert exercises.check_ids(solution), "at least one checkable exercise per lesson"
+    assert builder.check_ids(solution), "at least one checkable exercise per lesson"
     section = [c.source for c in nbformat.read(lesson, as_version=4).cells if "## Exercises" in c.source]
     assert len(section) == 1 and f"exercises/{lesson.stem}_exercises.ipynb" in section[0]
 
 
 def test_every_check_id_is_registered_and_used():
-    used = [i for solution in exercises.solution_paths() for i in exercises.check_ids(solution)]
+    used = [i for solution in builder.solution_paths() for i in builder.check_ids(solution)]
     assert set(used) <= set(exercises.REGISTRY), set(used) - set(exercises.REGISTRY)
     assert set(exercises.REGISTRY) <= set(used), "registered answers no solution checks"
 
@@ -67,12 +70,12 @@ def test_exercises_section_replaces_only_its_own_text():
             new_markdown_cell("## What this means\n\nText.\n\n## Exercises\n\n1. old\n\n## Later\n\nKept."),
         ]
     )
-    rewritten = exercises.with_exercises_section(lesson, "## Exercises\n\n1. new")
+    rewritten = builder.with_exercises_section(lesson, "## Exercises\n\n1. new")
     assert rewritten.cells[0] == lesson.cells[0]
     expected = "## What this means\n\nText.\n\n## Exercises\n\n1. new\n\n## Later\n\nKept."
     assert rewritten.cells[1].source == expected
     with pytest.raises(ValueError):
-        exercises.with_exercises_section(new_notebook(cells=[new_markdown_cell("# no exercises")]), "")
+        builder.with_exercises_section(new_notebook(cells=[new_markdown_cell("# no exercises")]), "")
 
 
 def test_student_version_leaves_an_empty_cell_where_the_solution_was():
@@ -84,26 +87,26 @@ def test_student_version_leaves_an_empty_cell_where_the_solution_was():
         cells=[
             new_markdown_cell("# 99 · Exercises"),
             tagged(new_markdown_cell("instructors only"), "solution"),
-            new_code_cell("from helpers import exercises"),
+            new_code_cell("from helpers import notebook"),
             tagged(new_markdown_cell("### Exercise 99.1 · Modify\n\nDo it."), "exercise"),
             tagged(new_code_cell("answer = 42"), "solution"),
-            tagged(new_code_cell('exercises.check("99.1", answer)'), "check"),
+            tagged(new_code_cell('lesson.check("99.1", answer)'), "check"),
             tagged(new_markdown_cell("Because."), "solution"),
         ]
     )
-    student = exercises.student_version(solution)
+    student = builder.student_version(solution)
     sources = [cell.source for cell in student.cells]
     assert "instructors only" not in sources and "answer = 42" not in sources and "Because." not in sources
-    placeholders = [exercises.CHECKED_CODE_PLACEHOLDER, solution.cells[5].source, exercises.TEXT_PLACEHOLDER]
+    placeholders = [builder.CHECKED_CODE_PLACEHOLDER, solution.cells[5].source, builder.TEXT_PLACEHOLDER]
     assert sources[-3:] == placeholders
-    assert exercises.prompts(solution)[0] == exercises.Prompt("99.1", "Modify", "Do it.")
+    assert builder.prompts(solution)[0] == builder.Prompt("99.1", "Modify", "Do it.")
 
 
 # --- answer checks -----------------------------------------------------------------------------
 
 
 def raw_survey():
-    return pd.read_csv(settings.survey_file())
+    return pd.read_csv(settings.SHIPPED_SURVEY_FILE)
 
 
 def construct_scores():
@@ -220,9 +223,9 @@ def shown(value, text):
 @pytest.mark.parametrize("exercise_id", sorted(INDEPENDENT))
 def test_check_says_right_for_the_right_answer_and_hints_otherwise(exercise_id, capsys):
     answer = INDEPENDENT[exercise_id]()
-    assert exercises.check(exercise_id, answer) is True
+    assert exercises.check(exercise_id, answer, SURVEY) is True
     assert capsys.readouterr().out.strip() == "✓ Right."
-    assert exercises.check(exercise_id, wrong(answer)) is False
+    assert exercises.check(exercise_id, wrong(answer), SURVEY) is False
     output = capsys.readouterr().out
     assert output.startswith("✗ Not yet. Hint: ") and len(output) > 40
     assert not shown(answer, output), output
@@ -242,21 +245,33 @@ def test_check_says_right_for_the_right_answer_and_hints_otherwise(exercise_id, 
     ],
 )
 def test_check_explains_an_answer_of_the_wrong_type(exercise_id, answer, message, capsys):
-    assert exercises.check(exercise_id, answer) is False
+    assert exercises.check(exercise_id, answer, SURVEY) is False
     output = capsys.readouterr().out
     assert output.startswith("✗") and message in output
 
 
 def test_an_exercise_number_given_as_a_number_is_refused_with_the_form_to_use(capsys):
-    assert exercises.check(2.1, 0) is False
+    assert exercises.check(2.1, 0, SURVEY) is False
     assert 'check("02.1", answer), not 2.1' in capsys.readouterr().out
 
 
 def test_check_accepts_one_element_containers_and_numpy_numbers(capsys):
     right = answer_02_3()
-    assert exercises.check("02.3", pd.Series([right], index=["all firms"]))
-    assert exercises.check("02.3", np.float32(right))
-    assert exercises.check("04.2", np.int64(INDEPENDENT["04.2"]()))
+    assert exercises.check("02.3", pd.Series([right], index=["all firms"]), SURVEY)
+    assert exercises.check("02.3", np.float32(right), SURVEY)
+    assert exercises.check("04.2", np.int64(INDEPENDENT["04.2"]()), SURVEY)
     assert answer_01_1() == "global_logistics"  # so the readable label below is the right answer
-    assert exercises.check("01.1", "Global Logistics") is True
+    assert exercises.check("01.1", "Global Logistics", SURVEY) is True
+    capsys.readouterr()
+
+
+def test_answers_are_computed_from_the_lessons_survey(class_survey, capsys):
+    """On an instructor's survey the expected answers are that survey's, not the shipped data's."""
+    from helpers import notebook
+
+    lesson = notebook.Lesson(class_survey)
+    theirs = pd.read_csv(class_survey).filter(regex=r"^pcdp_\d$").mean(axis=1).mean()
+    assert theirs != pytest.approx(answer_01_3(), abs=0.005)
+    assert lesson.check("01.3", theirs) is True
+    assert lesson.check("01.3", answer_01_3()) is False
     capsys.readouterr()

@@ -11,8 +11,12 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from helpers import figures
+from helpers import figures, settings
 from helpers import instrument as ins
+from helpers.figures import theme
+from helpers.survey import SurveySource
+
+SHIPPED = SurveySource(settings.SHIPPED_SURVEY_FILE, "0" * 64, 190, shipped=True)
 
 
 @pytest.fixture(autouse=True)
@@ -42,7 +46,7 @@ def platform_table() -> pd.DataFrame:
 
 
 def test_platform_use_figure_sorted_labelled_and_marks_assumed_shares():
-    fig = figures.platform_use_figure(platform_table())
+    fig = figures.platform_use_figure(platform_table(), SHIPPED)
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     bars = bars_of(ax)
@@ -156,12 +160,11 @@ def test_correlation_heatmap_lower_triangle_with_stars():
     assert tick_labels(ax.get_yticklabels()) == ["IT", "GL", "MR", "IA", "OE"]
 
 
-def test_save_figure_writes_png_and_any_other_format_asked_for(tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path))
+def test_save_figure_writes_png_and_any_other_format_asked_for(tmp_path):
     fig, ax = plt.subplots(figsize=(4, 3))
     ax.plot([0, 1], [0, 1])
-    figures.save_figure(fig, "line")
-    figures.save_figure(fig, "line_vector", formats=("png", "svg"))
+    figures.save_figure(fig, "line", folder=tmp_path / "figures")
+    figures.save_figure(fig, "line_vector", formats=("png", "svg"), folder=tmp_path / "figures")
     saved = sorted(p.name for p in (tmp_path / "figures").iterdir())
     assert saved == ["line.png", "line_vector.png", "line_vector.svg"]
     png = (tmp_path / "figures" / "line.png").read_bytes()
@@ -169,6 +172,6 @@ def test_save_figure_writes_png_and_any_other_format_asked_for(tmp_path, monkeyp
     # the header's width is what the notebook display is scaled from
     saved_dpi = plt.rcParams["savefig.dpi"]
     saved_dpi = fig.dpi if saved_dpi == "figure" else saved_dpi
-    assert figures._png_width(png) == pytest.approx(4 * saved_dpi, rel=0.1)
+    assert theme._png_width(png) == pytest.approx(4 * saved_dpi, rel=0.1)
     assert plt.fignum_exists(fig.number)  # outside a notebook nothing is shown or closed
     plt.close(fig)

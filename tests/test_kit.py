@@ -8,6 +8,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from helpers import settings
+from tools import notebook_runner as runner
 
 ROOT = settings.REPO_ROOT
 
@@ -20,8 +21,8 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert re.search(r"^exec python3 kit\.py test$", ci, flags=re.MULTILINE)
 
 
-def test_lesson_notebooks_are_numbered_in_order(kit):
-    names = [path.name for path in kit.lesson_notebooks()]
+def test_lesson_notebooks_are_numbered_in_order():
+    names = [path.name for path in runner.lesson_notebooks()]
     assert names == sorted(names) and names[0].startswith("00_")
     assert all(re.match(r"\d\d_[a-z0-9_]+\.ipynb$", name) for name in names)
 
@@ -34,20 +35,20 @@ def notebook_with(tmp_path, name, source):
     return path
 
 
-def test_runner_executes_a_notebook_and_keeps_its_output(kit, tmp_path):
+def test_runner_executes_a_notebook_and_keeps_its_output(tmp_path):
     source = notebook_with(tmp_path, "good.ipynb", "print(6 * 7)")
-    status, seconds, _ = kit.execute_notebook(source, tmp_path / "out.ipynb")
+    status, seconds, _ = runner.execute_notebook(source, tmp_path / "out.ipynb")
     executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert status == "ok" and seconds > 0
     assert executed.cells[0].outputs[0]["text"] == "42\n"
 
 
-def test_runner_reports_a_failing_notebook(kit, tmp_path, capsys):
+def test_runner_reports_a_failing_notebook(tmp_path, capsys):
     good = notebook_with(tmp_path, "a_good.ipynb", "1 + 1")
     bad = notebook_with(tmp_path, "b_bad.ipynb", "raise ValueError('planted failure')")
     output = tmp_path / "executed"
     output.mkdir()
-    assert kit.run_notebooks([good, bad], output, workers=1) is False
+    assert runner.run_notebooks([good, bad], output, workers=1) is False
     printed = capsys.readouterr().out
     assert re.search(r"a_good\.ipynb\s+ok", printed) and re.search(r"b_bad\.ipynb\s+FAILED", printed)
     assert "planted failure" in printed
@@ -65,7 +66,7 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
     assert "columns as in data/codebook.csv" in result.stdout
 
 
-def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path):
+def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):
     """replicate and refresh reuse one kernel per worker; nothing may carry over between notebooks."""
     first_folder, second_folder = tmp_path / "first", tmp_path / "second"
     first_folder.mkdir()
@@ -96,7 +97,7 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path
     )
     output = tmp_path / "executed"
     output.mkdir()
-    with kit.KernelSession() as session:
+    with runner.KernelSession() as session:
         assert [session.run(path, output / path.name)[0] for path in (first, second)] == ["ok", "ok"]
         process_id = "import os\nos.getpid()"
         pid_a = notebook_with(tmp_path, "pid_a.ipynb", process_id)
@@ -115,14 +116,44 @@ def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(kit, tmp_path
     assert session.kernel_manager is None
 
 
-def test_a_kernel_that_dies_is_reported_and_replaced(kit, tmp_path):
+def test_a_kernel_that_dies_is_reported_and_replaced(tmp_path):
     dies = notebook_with(tmp_path, "a_dies.ipynb", "import os\nos._exit(1)")
     after = notebook_with(tmp_path, "b_after.ipynb", "print('still running')")
     output = tmp_path / "executed"
     output.mkdir()
-    with kit.KernelSession() as session:
+    with runner.KernelSession() as session:
         status_dies, _, detail = session.run(dies, output / dies.name)
         status_after, _, _ = session.run(after, output / after.name)
     assert status_dies == "FAILED" and "DeadKernelError" in detail, detail
     assert status_after == "ok"
     assert nbformat.read(output / after.name, as_version=4).cells[0].outputs[0]["text"] == "still running\n"
+
+
+def test_parameters_are_written_into_a_cell_after_the_parameters_cell(tmp_path):
+    notebook = new_notebook(cells=[new_code_cell("survey_file = None"), new_code_cell("print(survey_file)")])
+    notebook.cells[0].metadata["tags"] = ["parameters"]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "lesson.ipynb")
+    status, _, _ = runner.execute_notebook(
+        tmp_path / "lesson.ipynb", tmp_path / "out.ipynb", {"survey_file": "/x.csv"}
+    )
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert status == "ok" and executed.cells[1].metadata["tags"] == ["injected-parameters"]
+    assert executed.cells[-1].outputs[0]["text"] == "/x.csv\n"
+    assert len(nbformat.read(tmp_path / "lesson.ipynb", as_version=4).cells) == 2  # the source is untouched
+
+
+def test_a_notebook_without_a_parameters_cell_takes_no_parameters():
+    notebook = new_notebook(cells=[new_code_cell("1")])
+    runner.inject_parameters(notebook, {"survey_file": "/x.csv"})
+    assert len(notebook.cells) == 1
+
+
+def test_kernels_running_side_by_side_use_one_blas_thread_each(tmp_path):
+    source = "import os\nprint(os.environ.get('OMP_NUM_THREADS'), os.environ.get('OPENBLAS_NUM_THREADS'))"
+    paths = [notebook_with(tmp_path, f"n{k}.ipynb", source) for k in range(2)]
+    output = tmp_path / "executed"
+    output.mkdir()
+    assert runner.run_notebooks(paths, output, workers=2)
+    for path in paths:
+        assert nbformat.read(output / path.name, as_version=4).cells[0].outputs[0]["text"] == "1 1\n"

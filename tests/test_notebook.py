@@ -1,32 +1,46 @@
-"""The notebooks' shared conveniences: the survey_file parameter and labels for other data."""
+"""A lesson's survey comes from its parameter alone, carries its identity, and labels the lesson's
+tables and figures; nothing is read from the environment or left over from another lesson."""
 
 import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
 
 from helpers import descriptives, figures, notebook, settings
-from helpers.survey import load_survey
+from helpers.survey import load_survey, score_constructs, source_of
 
 
-@pytest.fixture(autouse=True)
-def shipped_data(monkeypatch):
-    """Each test starts on the shipped data, and whatever it points the kit at is undone after."""
-    monkeypatch.setenv("KIT_SURVEY_FILE", str(settings.SHIPPED_SURVEY_FILE))  # recorded for undo
-    monkeypatch.delenv("KIT_SURVEY_FILE")
+def test_no_parameter_means_the_shipped_data_whatever_the_environment(class_survey, monkeypatch):
+    monkeypatch.setenv("KIT_SURVEY_FILE", str(class_survey))  # the variable older kits read
+    lesson = notebook.setup(None)
+    assert lesson.source.path == settings.SHIPPED_SURVEY_FILE
+    assert lesson.source.shipped and lesson.source.n_firms == 190
 
 
-def test_the_survey_file_parameter_points_every_helper_at_that_file(class_survey, monkeypatch):
+def test_the_survey_file_parameter_is_read_from_the_notebooks_folder(class_survey, monkeypatch):
     monkeypatch.chdir(class_survey.parent)
-    notebook.setup("class_survey.csv")  # relative to the notebook's folder, as a student writes it
-    assert settings.survey_file() == class_survey
-    assert not settings.using_shipped_data()
-    assert load_survey().equals(load_survey(class_survey))
+    lesson = notebook.setup("class_survey.csv")  # relative, as a student writes it
+    assert lesson.source.path == class_survey
+    assert not lesson.source.shipped
+    assert lesson.survey.equals(load_survey(class_survey))
 
 
-def test_no_parameter_keeps_the_survey_the_kit_was_given(class_survey, monkeypatch):
-    monkeypatch.setenv("KIT_SURVEY_FILE", str(class_survey))  # what `kit.py replicate --data` does
-    notebook.setup(None)
-    assert settings.survey_file() == class_survey
+def test_a_survey_carries_its_identity_into_its_scores(class_survey):
+    survey = load_survey(class_survey)
+    source = source_of(score_constructs(survey))
+    assert source == source_of(survey)
+    assert source.n_firms == len(survey) and len(source.sha256) == 64
+    assert "your survey file class_survey.csv" in source.describe()
+
+
+def test_a_copy_of_the_shipped_file_is_the_shipped_data(tmp_path):
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(settings.SHIPPED_SURVEY_FILE.read_bytes())
+    assert source_of(load_survey(copy)).shipped
+
+
+def test_a_table_without_identity_says_how_to_get_one():
+    with pytest.raises(ValueError, match="load_survey"):
+        source_of(pd.DataFrame({"a": [1]}))
 
 
 def test_a_survey_file_that_does_not_exist_is_named_in_the_error(tmp_path, monkeypatch):
@@ -36,7 +50,6 @@ def test_a_survey_file_that_does_not_exist_is_named_in_the_error(tmp_path, monke
     message = str(error.value)
     assert message.startswith(f"survey_file = 'no_such.csv': there is no file {tmp_path / 'no_such.csv'}.")
     assert "relative to this notebook's folder" in message and "survey_file = None" in message
-    assert settings.using_shipped_data()  # nothing changed
 
 
 COMPARISON = pd.DataFrame(
@@ -45,23 +58,29 @@ COMPARISON = pd.DataFrame(
 
 
 def test_comparisons_keep_their_labels_on_the_shipped_data():
-    assert notebook.with_data_labels(COMPARISON) is COMPARISON
+    assert notebook.Lesson().labelled(COMPARISON) is COMPARISON
 
 
-def test_on_other_data_reproduced_values_are_labelled_as_this_survey(class_survey, tmp_path):
-    settings.use_survey_file(class_survey)
-    labelled = notebook.with_data_labels(COMPARISON)
+def test_on_other_data_reproduced_values_are_labelled_as_this_survey(class_survey):
+    labelled = notebook.Lesson(class_survey).labelled(COMPARISON)
     assert list(labelled.columns) == ["quantity", "this survey", "published", "frequency_this_survey"]
     assert labelled["this survey"].tolist() == [0.99]  # the numbers themselves are untouched
     assert list(COMPARISON.columns)[1] == "reproduced"  # the caller's table is not changed
 
 
-def test_saved_tables_carry_the_labels_for_the_data(class_survey, tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
-    settings.use_survey_file(class_survey)
-    notebook.save_table(COMPARISON, "comparison")
+def test_saved_tables_carry_the_labels_for_the_data(class_survey, tmp_path):
+    lesson = notebook.Lesson(class_survey, results=tmp_path / "results")
+    lesson.save_table(COMPARISON, "comparison")
     saved = pd.read_csv(tmp_path / "results" / "tables" / "comparison.csv", index_col=0)
     assert "this survey" in saved.columns and "reproduced" not in saved.columns
+
+
+def test_saved_figures_go_to_the_lessons_results(tmp_path):
+    lesson = notebook.Lesson(results=tmp_path / "out")
+    figure, _ = plt.subplots()
+    lesson.save_figure(figure, "empty")
+    assert (tmp_path / "out" / "figures" / "empty.png").read_bytes().startswith(b"\x89PNG")
+    plt.close("all")
 
 
 def legend_labels(figure):
@@ -69,12 +88,15 @@ def legend_labels(figure):
 
 
 def test_figure_1_on_other_data_has_no_assumed_shares(class_survey):
+    shipped_survey = load_survey()
     shipped = figures.platform_use_figure(
-        descriptives.platform_use_table(load_survey(settings.SHIPPED_SURVEY_FILE))
+        descriptives.platform_use_table(shipped_survey), source_of(shipped_survey)
     )
     assert "assumed (the paper states no share)" in legend_labels(shipped)
-    settings.use_survey_file(class_survey)
-    other = figures.platform_use_figure(descriptives.platform_use_table(load_survey()))
+    other_survey = load_survey(class_survey)
+    other = figures.platform_use_figure(
+        descriptives.platform_use_table(other_survey), source_of(other_survey)
+    )
     assert legend_labels(other) == ["this survey", "published value (the paper's sample)"]
     assert not any(bar.get_hatch() for bar in other.axes[0].patches)
     plt.close("all")

@@ -11,6 +11,7 @@ import nbformat
 import pandas as pd
 
 from helpers import settings
+from tools.notebook_runner import INJECTED_TAG, KernelSession
 
 ROOT = settings.REPO_ROOT
 
@@ -43,6 +44,10 @@ def test_every_notebook_reruns_on_another_survey(class_survey, tmp_path):
     assert {"this survey", "published"} <= set(comparison.columns) and "reproduced" not in comparison.columns
     path_analysis = (tmp_path / "notebooks" / "04_path_analysis.ipynb").read_text(encoding="utf-8")
     assert "this survey" in path_analysis
+    # each executed lesson records the file it ran on, in papermill's injected-parameters cell
+    lesson = nbformat.read(tmp_path / "notebooks" / "03_diagnostics.ipynb", as_version=4)
+    injected = [c for c in lesson.cells if INJECTED_TAG in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and f"survey_file = {str(class_survey)!r}" in injected[0].source
 
 
 def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
@@ -90,14 +95,13 @@ def test_every_notebook_that_reads_the_survey_has_the_survey_file_parameter():
         setup = next(
             cell for cell in notebook.cells if cell.cell_type == "code" and cell is not parameters[0]
         )
-        assert "notebook.setup(survey_file)" in setup.source, lesson.name
+        assert "lesson = notebook.setup(survey_file)" in setup.source, lesson.name
 
 
 def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_error(
-    kit, class_survey, tmp_path, monkeypatch
+    class_survey, tmp_path, monkeypatch
 ):
     """What an instructor does in JupyterLab: set survey_file in a lesson's parameter cell."""
-    monkeypatch.delenv("KIT_SURVEY_FILE", raising=False)
     monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
     table = pd.read_csv(class_survey, dtype=str, keep_default_na=False)
     table.loc[4, "gl_2"] = "often"
@@ -105,7 +109,7 @@ def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_er
     table.to_csv(bad, index=False)
     good_lesson = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
     bad_lesson = lesson_with_survey_file(tmp_path, "02_descriptives.ipynb", bad)
-    with kit.KernelSession() as session:  # one kernel for both, as replicate does
+    with KernelSession() as session:  # one kernel for both, as replicate does
         good = session.run(good_lesson, tmp_path / "good.ipynb")
         bad_run = session.run(bad_lesson, tmp_path / "bad.ipynb")
     assert good[0] == "ok", good[2]
@@ -113,3 +117,27 @@ def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_er
     status, _, detail = bad_run
     assert status == "FAILED"
     assert "SurveyValidationError" in detail and "row 5 (file line 6), column 'gl_2': found 'often'" in detail
+
+
+def test_a_lesson_without_a_survey_file_analyses_the_shipped_data_even_after_another_survey(
+    class_survey, tmp_path, monkeypatch
+):
+    """Two lessons in one reused kernel: the first on a class survey (its parameter cell), the
+    second with survey_file = None. Nothing may carry over: the second analyses the shipped data."""
+    monkeypatch.setenv("KIT_RESULTS_DIR", str(tmp_path / "results"))
+    first = lesson_with_survey_file(tmp_path, "01_questionnaire_and_data.ipynb", class_survey)
+    second = tmp_path / "second" / "03_diagnostics.ipynb"
+    second.parent.mkdir()
+    second.write_bytes((ROOT / "notebooks" / "03_diagnostics.ipynb").read_bytes())
+    with KernelSession() as session:
+        assert session.run(first, tmp_path / "first.ipynb")[0] == "ok"
+        status, _, detail = session.run(second, tmp_path / "second.ipynb")
+    assert status == "ok", detail
+    assert "your survey file class_survey.csv" in (tmp_path / "first.ipynb").read_text(encoding="utf-8")
+    text = (tmp_path / "second.ipynb").read_text(encoding="utf-8")
+    assert "the kit's synthetic dataset data/sme_kerala_survey.csv (190 firms)" in text
+    assert "class_survey.csv (" not in text and str(class_survey) not in text
+    # and its numbers are the shipped data's: the stored lesson shows the same normality table
+    executed = nbformat.read(tmp_path / "second.ipynb", as_version=4)
+    stored = nbformat.read(ROOT / "notebooks" / "03_diagnostics.ipynb", as_version=4)
+    assert executed.cells[5].outputs == stored.cells[5].outputs

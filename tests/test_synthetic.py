@@ -8,9 +8,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-import semopy
 
-from helpers import model, published, settings, synthetic
+from helpers import paper_model, published, settings, synthetic
 from helpers.survey import load_survey, score_constructs
 
 SHIPPED = settings.SHIPPED_SURVEY_FILE
@@ -34,22 +33,20 @@ def test_another_seed_gives_other_firms_with_the_same_published_targets(class_su
     shipped = pd.read_csv(settings.SHIPPED_SURVEY_FILE)  # the default seed, rebuilt byte for byte above
     assert not other.equals(shipped)
     assert (other["firm_size"].value_counts() == shipped["firm_size"].value_counts()).all()
-    # the targets, checked with semopy (lavaan's conventions), not the generator's own closed form
-    fit = semopy.Model(model.model_syntax(True), mimic_lavaan=True)
-    fit.fit(score_constructs(load_survey(class_survey)), options={"ftol": 1e-12})
-    chi_square = semopy.calc_stats(fit).T.loc["chi2", "Value"]
+    # the targets, checked with the general optimiser (semopy), not the generator's closed form
+    fit = paper_model.fit(score_constructs(load_survey(class_survey)), estimator="semopy")
     printed = published.as_printed("table2_model_tests").set_index("model").at["User Model", "chi_square"]
-    assert round(float(chi_square), published.printed_decimals(printed)) == float(printed)
-    estimates = fit.inspect(std_est=True)
-    paths = estimates[estimates["op"] == "~"].set_index(["rval", "lval"])["Est. Std"].astype(float)
+    assert round(fit.chisq, published.printed_decimals(printed)) == float(printed)
+    estimates = fit.parameter_estimates()
+    paths = estimates[estimates["op"] == "~"].set_index(["rhs", "lhs"])["std_all"]
     for row in published.table5().itertuples():
         assert abs(paths[(row.predictor, row.outcome)] - row.beta) <= 0.005, row.hypothesis
 
 
 def test_target_correlations_carry_the_published_chi_square_and_paths():
-    targets = synthetic._targets()
+    targets = synthetic.targets()
     corr = synthetic.target_correlations(190, targets["betas"], targets["chi_square"])
-    fit = model.closed_form_fit(corr, 190)
+    fit = paper_model.fit_covariances(corr, 190)
     assert float(fit.chi_square) == pytest.approx(targets["chi_square"], abs=1e-6)
     for (predictor, outcome), beta in targets["betas"].items():
         assert float(fit.path(predictor, outcome)) == pytest.approx(beta, abs=1e-9)

@@ -24,7 +24,7 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from helpers import model, settings, survey  # noqa: E402
+from helpers import paper_model, settings, survey  # noqa: E402
 
 FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "lavaan"
 R_SCRIPT = REPO_ROOT / "tools" / "lavaan_reference.R"
@@ -189,7 +189,7 @@ def kit_jobs() -> list[dict]:
         "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
     jobs = [
-        _job(f"kit_paper_model_{name}", scores, model.model_syntax(correlated_outcomes=flag), meta)
+        _job(f"kit_paper_model_{name}", scores, paper_model.model_syntax(correlated_outcomes=flag), meta)
         for name, flag in (("correlated", True), ("orthogonal", False))
     ]
     return [*jobs, _job("kit_paper_model_defined", scores, KIT_DEFINED, meta)]

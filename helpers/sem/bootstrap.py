@@ -4,7 +4,7 @@ Cases are resampled with replacement from one seeded numpy Generator, resample a
 so resample r is the same cases for a given seed however the work is chunked. A resample's ML
 covariance depends only on how often each case is drawn, so every resample of a chunk gets its
 covariance at once (``likelihood.resampled_covariances``), and a model that the closed form
-fits is fitted on the whole stack in one call (``fit_stack``); other models are refitted one
+fits is fitted on the whole stack in one call (``closed_form.fit_covariances``); other models are refitted one
 resample at a time. Chunks hold at most ``MAX_ELEMENTS`` drawn case numbers, so memory does not
 grow with the number of resamples, and time grows linearly with cases × resamples.
 
@@ -16,66 +16,36 @@ lavaan's ``boot.ci.type = "bca.simple"`` (no acceleration). The bootstrap SE div
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from helpers.sem import closed_form, likelihood
-from helpers.sem.representation import Implied
-from helpers.sem.standardize import r_squared, standardized_paths
+from helpers.sem.closed_form import StackFit
 
 # Case numbers drawn per chunk (8 bytes each, twice over: the numbers and their counts).
 MAX_ELEMENTS = 2_000_000
 LEVEL = 0.95
 
 
-@dataclass(frozen=True)
-class StackFit:
-    """A model fitted to a stack of covariance matrices (one per resample or simulated dataset)."""
-
-    theta: np.ndarray  # (..., k)
-    a: np.ndarray  # (..., m, m) directed paths
-    s: np.ndarray  # (..., m, m) (residual) (co)variances
-    implied: Implied
-    chisq: np.ndarray  # (...,)
-    n: int
-    variables: tuple[str, ...]
-
-    def standardized_paths(self) -> np.ndarray:
-        """Every path in std.all units (``standardize.standardized_paths``)."""
-        return standardized_paths(self.a, self.implied.all_cov)
-
-    def r_squared(self) -> np.ndarray:
-        """R² of every variable, (..., m) (1 for none explained: use only endogenous columns)."""
-        total = np.diagonal(self.implied.all_cov, axis1=-2, axis2=-1)
-        return r_squared(total, np.diagonal(self.s, axis1=-2, axis2=-1))
+def chunk_rows(n: int, n_resamples: int, max_elements: int | None = None) -> int:
+    """Resamples per chunk: as many as fit in ``max_elements`` drawn case numbers (default
+    ``MAX_ELEMENTS``), at least one."""
+    budget = MAX_ELEMENTS if max_elements is None else max_elements
+    return max(1, min(n_resamples, budget // max(n, 1)))
 
 
-def fit_stack(fit, sample_covs: np.ndarray, n: int) -> StackFit:
-    """Fit ``fit``'s model (a ``SemFit``) to every covariance matrix of a stack, in closed form.
-
-    ``sample_covs`` are ML covariances in the model's observed order (``fit.observed``).
-    """
-    form = closed_form.structure(fit.spec)
-    theta = closed_form.estimates(form, sample_covs)
-    return _stack(fit, theta, sample_covs, n)
-
-
-def _stack(fit, theta: np.ndarray, sample_covs: np.ndarray, n: int) -> StackFit:
-    a, s = fit.ram.matrices(theta, sample_covs)
-    implied = fit.ram.implied(a, s)
-    chisq = n * likelihood.ml_discrepancy(sample_covs, implied.sigma)
-    return StackFit(theta, a, s, implied, chisq, n, fit.ram.variables)
+def chunk_count(n: int, n_resamples: int, max_elements: int | None = None) -> int:
+    return -(-n_resamples // chunk_rows(n, n_resamples, max_elements))
 
 
 def resample_chunks(
-    n: int, n_resamples: int, seed: int, max_elements: int = MAX_ELEMENTS
+    n: int, n_resamples: int, seed: int, max_elements: int | None = None
 ) -> Iterator[np.ndarray]:
     """Row numbers of the resamples, chunk by chunk: arrays (rows, n) drawn in sequence from one
     ``numpy.random.default_rng(seed)``, so that the draws do not depend on the chunk size."""
     rng = np.random.default_rng(seed)
-    rows = max(1, min(n_resamples, max_elements // max(n, 1)))
+    rows = chunk_rows(n, n_resamples, max_elements)
     for start in range(0, n_resamples, rows):
         yield rng.integers(0, n, size=(min(rows, n_resamples - start), n))
 
@@ -100,7 +70,8 @@ def bootstrap(
     the cases, and the chi-squares of the resamples: arrays (R, q) and (R,).
 
     ``values`` (n, p) are the cases to resample (default: the data ``fit`` was fitted to, e.g.
-    Bollen-Stine passes rotated data). ``progress`` wraps the chunk iterator (e.g. tqdm).
+    Bollen-Stine passes rotated data). ``progress(chunks, total)`` may wrap the chunk iterator
+    (e.g. in a tqdm bar; ``total`` is the number of chunks).
     """
     values = fit.values if values is None else np.asarray(values, dtype=float)
     n = len(values)
@@ -108,10 +79,10 @@ def bootstrap(
     cross = likelihood.centred_cross_products(values) if closed else None
     chunks = resample_chunks(n, n_resamples, seed)
     draws, chi_squares = [], []
-    for indices in progress(chunks) if progress else chunks:
+    for indices in progress(chunks, chunk_count(n, n_resamples)) if progress else chunks:
         if closed:
             covariances = likelihood.resampled_covariances(values, counts(indices, n), cross)
-            stack = fit_stack(fit, covariances, n)
+            stack = closed_form.fit_covariances(fit.syntax, covariances, n)
         else:
             stack = _refitted(fit, values, indices)
         draws.append(statistic(stack))
@@ -120,11 +91,7 @@ def bootstrap(
 
 
 def _closed_form(fit) -> bool:
-    try:
-        closed_form.structure(fit.spec)
-    except closed_form.NotClosedForm:
-        return False
-    return True
+    return not isinstance(closed_form.compiled(fit.syntax)[2], closed_form.NotClosedForm)
 
 
 def _refitted(fit, values: np.ndarray, indices: np.ndarray) -> StackFit:
@@ -139,7 +106,7 @@ def _refitted(fit, values: np.ndarray, indices: np.ndarray) -> StackFit:
         refit = fit_sem(fit.syntax, sample, estimator=fit.estimator)
         thetas.append(refit.theta)
         covariances.append(refit.sample_cov)
-    return _stack(fit, np.array(thetas), np.array(covariances), len(values))
+    return closed_form.stack_fit(fit.syntax, np.array(thetas), np.array(covariances), len(values))
 
 
 def normal_interpolated_quantile(sorted_draws: np.ndarray, alpha: np.ndarray) -> np.ndarray:

@@ -17,11 +17,15 @@ checks the result against the general optimiser on the models where both apply (
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
 
-from helpers.sem.specification import Specification
+from helpers.sem import information, likelihood
+from helpers.sem.representation import Implied, Ram, ram
+from helpers.sem.specification import Specification, specify
+from helpers.sem.standardize import r_squared, standardized_paths
 
 
 @dataclass(frozen=True)
@@ -138,3 +142,73 @@ def estimates(form: Structure, sample_cov: np.ndarray) -> np.ndarray:
         ix, coef = coefficients[first]
         theta[..., k] = s[..., first, second] - np.sum(coef * s[..., ix, second], axis=-1)
     return theta
+
+
+@dataclass(frozen=True)
+class StackFit:
+    """A model fitted to a stack of covariance matrices (one per resample or simulated dataset)."""
+
+    theta: np.ndarray  # (..., k)
+    a: np.ndarray  # (..., m, m) directed paths
+    s: np.ndarray  # (..., m, m) (residual) (co)variances
+    implied: Implied
+    chisq: np.ndarray  # (...,)
+    n: int
+    variables: tuple[str, ...]
+    syntax: str
+
+    def standardized_paths(self) -> np.ndarray:
+        """Every path in std.all units (``standardize.standardized_paths``)."""
+        return standardized_paths(self.a, self.implied.all_cov)
+
+    def r_squared(self) -> np.ndarray:
+        """R² of every variable, (..., m) (1 for none explained: use only endogenous columns)."""
+        total = np.diagonal(self.implied.all_cov, axis1=-2, axis2=-1)
+        return r_squared(total, np.diagonal(self.s, axis1=-2, axis2=-1))
+
+    def standard_errors(self) -> np.ndarray:
+        """ML standard error of every free parameter in every fit of the stack, (..., k): the
+        inverse expected information divided by N (``helpers.sem.information``)."""
+        model = compiled(self.syntax)[1]
+        info = information.expected_information(self.implied.sigma, model.derivatives(self.implied))
+        return np.sqrt(np.diagonal(np.linalg.inv(info), axis1=-2, axis2=-1) / self.n)
+
+    def path_standard_errors(self) -> np.ndarray:
+        """``standard_errors`` laid out like ``a`` (0 where there is no free path)."""
+        rows, cols, k = compiled(self.syntax)[1].a_cells.T
+        out = np.zeros_like(self.a)
+        out[..., rows, cols] = self.standard_errors()[..., k]
+        return out
+
+
+@lru_cache(maxsize=64)
+def compiled(syntax: str) -> tuple[Specification, Ram, Structure | NotClosedForm]:
+    """A model's table, matrices and closed-form structure (or why it has none), made once per
+    syntax: the generator and the simulations fit the same model thousands of times."""
+    spec = specify(syntax)
+    try:
+        form = structure(spec)
+    except NotClosedForm as reason:
+        form = reason
+    return spec, ram(spec), form
+
+
+def fit_covariances(syntax: str, sample_covs: np.ndarray, n: int) -> StackFit:
+    """Fit a model to every covariance matrix of a stack at once, in closed form.
+
+    ``sample_covs`` (..., p, p) are ML covariances (divided by N) in the model's observed order
+    (``specify(syntax).names.observed``); ``n`` is the number of cases behind each.
+    """
+    _, _, form = compiled(syntax)
+    if isinstance(form, NotClosedForm):
+        raise form
+    return stack_fit(syntax, estimates(form, sample_covs), sample_covs, n)
+
+
+def stack_fit(syntax: str, theta: np.ndarray, sample_covs: np.ndarray, n: int) -> StackFit:
+    """Everything a stack of estimates implies: matrices, implied covariances, χ²."""
+    _, model, _ = compiled(syntax)
+    a, s = model.matrices(theta, sample_covs)
+    implied = model.implied(a, s)
+    chisq = n * likelihood.ml_discrepancy(sample_covs, implied.sigma)
+    return StackFit(theta, a, s, implied, chisq, n, model.variables, syntax)

@@ -150,9 +150,14 @@ class SemFit:
     npar = property(lambda self: self.spec.n_free)
 
     @property
-    def fixed_x(self) -> list[int]:
-        """Positions of the fixed.x covariates among the observed variables."""
-        return [self.observed.index(v) for v in self.spec.names.exogenous_observed]
+    def fixed_x(self) -> list[str]:
+        """The observed exogenous covariates, whose (co)variances lavaan's fixed.x fixes."""
+        return list(self.spec.names.exogenous_observed)
+
+    @property
+    def fixed_x_positions(self) -> list[int]:
+        """Where the fixed.x covariates sit among the observed variables (rows of S and Σ)."""
+        return [self.observed.index(v) for v in self.fixed_x]
 
     @cached_property
     def matrices(self) -> tuple[np.ndarray, np.ndarray]:
@@ -211,7 +216,7 @@ class SemFit:
 
     @property
     def baseline_chisq(self) -> float:
-        return measures.baseline_chisq(self.sample_cov, self.n, self.fixed_x)
+        return measures.baseline_chisq(self.sample_cov, self.n, self.fixed_x_positions)
 
     @property
     def baseline_df(self) -> int:

@@ -76,3 +76,23 @@ def gradient(sample_cov: np.ndarray, implied_cov: np.ndarray, derivatives: np.nd
     inverse = np.linalg.inv(implied_cov)
     middle = inverse @ (implied_cov - sample_cov) @ inverse
     return 0.5 * np.einsum("...ij,...kji->...k", middle, derivatives)
+
+
+class RunningCovariance:
+    """The ML covariance of datasets whose cases arrive a block at a time (blocks (..., cases, p)):
+    block means and covariances merged exactly (Chan, Golub & LeVeque, 1979), so a simulation
+    never needs all its cases in memory. With a single block it is ``ml_covariance`` itself."""
+
+    def __init__(self) -> None:
+        self.n, self.mean, self.cov = 0, None, None
+
+    def add(self, block: np.ndarray) -> None:
+        size, mean, cov = block.shape[-2], block.mean(axis=-2), ml_covariance(block)
+        if self.n == 0:
+            self.n, self.mean, self.cov = size, mean, cov
+            return
+        total, delta = self.n + size, mean - self.mean
+        spread = (self.n * size / total**2) * delta[..., :, None] * delta[..., None, :]
+        self.cov = (self.cov * self.n + cov * size) / total + spread
+        self.mean = self.mean + delta * size / total
+        self.n = total

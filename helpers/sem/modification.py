@@ -75,7 +75,7 @@ def modification_indices(fit, tested: list[Parameter] | None = None) -> pd.DataF
     derivatives = model.derivatives(model.implied(a, s))
     gradient = likelihood.gradient(fit.sample_cov, fit.implied_cov, derivatives)
     # with fixed.x the covariates' moments carry no weight in lavaan's expected information
-    x = fit.fixed_x
+    x = fit.fixed_x_positions
     derivatives[:, np.ix_(x, x)[0], np.ix_(x, x)[1]] = 0.0
     info = information.expected_information(fit.implied_cov, derivatives)
     k = spec.n_free

@@ -11,7 +11,7 @@ Draws are laid out case by case, (n, replications, p), from one seeded Generator
 r's first n cases are the same for every n (common random numbers), and ``case_chunks`` yields
 them in pieces of at most ``MAX_ELEMENTS`` numbers in the same order, so a large N or many
 replications never need the whole array. ``covariances`` turns the chunks into each
-replication's ML covariance (chunks merged exactly: Chan, Golub & LeVeque, 1979).
+replication's ML covariance (``likelihood.RunningCovariance``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from helpers.sem.likelihood import ml_covariance
+from helpers.sem.likelihood import RunningCovariance
 
 MAX_ELEMENTS = 4_000_000
 SKEWED_DF = 4  # chi-square with 4 df: skewness sqrt(8/4) = 1.41, excess kurtosis 12/4 = 3
@@ -50,13 +50,15 @@ def case_chunks(
     n_replications: int,
     seed: int,
     distribution: str = "normal",
-    max_elements: int = MAX_ELEMENTS,
+    max_elements: int | None = None,
 ) -> Iterator[np.ndarray]:
-    """Simulated data, a block of cases at a time: arrays (replications, cases, p), cases in order."""
+    """Simulated data, a block of cases at a time: arrays (replications, cases, p), cases in order;
+    each block holds at most ``max_elements`` numbers (default ``MAX_ELEMENTS``)."""
     factor = np.linalg.cholesky(np.asarray(covariance, dtype=float))
     p = factor.shape[0]
     rng = np.random.default_rng(seed)
-    rows = max(1, min(n, max_elements // max(n_replications * p, 1)))
+    budget = MAX_ELEMENTS if max_elements is None else max_elements
+    rows = max(1, min(n, budget // max(n_replications * p, 1)))
     for start in range(0, n, rows):
         block = shocks(rng, (min(rows, n - start), n_replications, p), distribution) @ factor.T
         yield np.ascontiguousarray(np.swapaxes(block, 0, 1))
@@ -73,18 +75,10 @@ def covariances(
     n_replications: int,
     seed: int,
     distribution: str = "normal",
-    max_elements: int = MAX_ELEMENTS,
+    max_elements: int | None = None,
 ) -> np.ndarray:
     """The ML covariance of every simulated dataset, (replications, p, p), chunk by chunk."""
-    blocks = case_chunks(covariance, n, n_replications, seed, distribution, max_elements)
-    first = next(blocks)
-    result, mean, total = ml_covariance(first), first.mean(axis=1), first.shape[1]
-    for block in blocks:  # merge the next block's mean and cross-products into the running ones
-        size = block.shape[1]
-        delta = block.mean(axis=1) - mean
-        weight = total * size / (total + size)
-        second = result * total + ml_covariance(block) * size + weight * delta[:, :, None] * delta[:, None, :]
-        mean = mean + delta * size / (total + size)
-        total += size
-        result = second / total
-    return result
+    running = RunningCovariance()
+    for block in case_chunks(covariance, n, n_replications, seed, distribution, max_elements):
+        running.add(block)
+    return running.cov

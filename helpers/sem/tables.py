@@ -64,9 +64,9 @@ def fit_measures_table(fit) -> pd.Series:
     n, p, k = fit.n, len(fit.observed), fit.npar
     chisq, df = fit.chisq, fit.df
     base_chisq, base_df = fit.baseline_chisq, fit.baseline_df
-    loglik = conditional_loglik(fit.sample_cov, fit.implied_cov, n, fit.fixed_x)
+    loglik = conditional_loglik(fit.sample_cov, fit.implied_cov, n, fit.fixed_x_positions)
     lower, upper = measures.rmsea_ci(chisq, df, n)
-    gfi = measures.gfi(fit.sample_cov, fit.implied_cov, fit.fixed_x)
+    gfi = measures.gfi(fit.sample_cov, fit.implied_cov, fit.fixed_x_positions)
     incremental = (chisq, df, base_chisq, base_df)
     values = {
         "chisq": chisq,
@@ -80,7 +80,7 @@ def fit_measures_table(fit) -> pd.Series:
         "rni": measures.rni(*incremental),
         "nfi": measures.nfi(*incremental),
         "loglik": loglik,
-        "unrestricted_loglik": conditional_loglik(fit.sample_cov, fit.sample_cov, n, fit.fixed_x),
+        "unrestricted_loglik": conditional_loglik(fit.sample_cov, fit.sample_cov, n, fit.fixed_x_positions),
         "npar": k,
         "aic": measures.aic(loglik, k),
         "bic": measures.bic(loglik, k, n),

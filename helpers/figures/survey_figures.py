@@ -1,9 +1,9 @@
-"""Figures: one seaborn theme for the whole kit, saving figures to the results folder, and the
-kit's figure functions (each returns a matplotlib Figure)."""
+"""Figures of the survey: Figure 1 (platform use), diverging Likert bars, construct scores by
+group, Q-Q plots and the correlation heatmap. Each takes a table from ``helpers.descriptives``
+or ``helpers.diagnostics`` and returns a matplotlib Figure; nothing here is random, so the same
+table always gives the same figure."""
 
 from __future__ import annotations
-
-import io
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,67 +15,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from helpers import instrument as ins
-from helpers import settings
-
-PALETTE = "colorblind"
-
-
-def set_theme() -> None:
-    """The kit's theme: white grid, large enough type for a projector, colour-blind palette."""
-    sns.set_theme(context="notebook", style="whitegrid", palette=PALETTE, font_scale=1.05)
-    plt.rcParams.update(
-        {
-            "figure.dpi": 100,
-            "savefig.dpi": 150,
-            "savefig.bbox": "tight",
-            "axes.titleweight": "bold",
-            "svg.hashsalt": "sme-kerala-kit",  # stable SVG ids, so saved files do not churn
-        }
-    )
-
-
-def save_figure(figure: Figure, name: str, formats: tuple[str, ...] = ("png",)) -> None:
-    """Save a figure under results/figures as ``<name>.png`` (add ``"svg"`` or ``"pdf"`` to
-    ``formats`` for vector copies) and, inside a notebook, show the saved PNG as the cell's output.
-
-    Showing the file itself means the reader sees exactly what was saved, and the figure is drawn
-    once instead of twice (the inline backend would otherwise render it again).
-    """
-    folder = settings.results_dir("figures")
-    saved = {}
-    for suffix in formats:
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=suffix, metadata={"Date": None} if suffix == "svg" else None)
-        saved[suffix] = buffer.getvalue()
-        (folder / f"{name}.{suffix}").write_bytes(saved[suffix])
-    if "png" in saved and _inside_a_notebook():
-        from IPython.display import Image, display
-
-        png = saved["png"]  # the very bytes written to the file
-        # shown at the size the inline backend would use: saved at savefig.dpi, shown at figure.dpi
-        saved_dpi = plt.rcParams["savefig.dpi"]
-        saved_dpi = figure.dpi if saved_dpi == "figure" else saved_dpi
-        shown_width = round(_png_width(png) * figure.dpi / saved_dpi)
-        display(Image(data=png, format="png", width=shown_width))
-        plt.close(figure)
-
-
-def _inside_a_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    return getattr(get_ipython(), "kernel", None) is not None
-
-
-def _png_width(png: bytes) -> int:
-    """Pixel width from a PNG's header (the IHDR chunk starts at byte 16)."""
-    return int.from_bytes(png[16:20], "big")
-
-
-# --- The kit's figures ---------------------------------------------------------------------------
-# Each function takes a table from helpers.descriptives / helpers.diagnostics and returns a
-# matplotlib Figure; nothing here is random, so the same table always gives the same figure.
+from helpers.figures.theme import PALETTE
+from helpers.survey import SurveySource
 
 # Answer colours, strongly disagree -> strongly agree: a red-blue diverging scale (readable
 # with the common colour-vision deficiencies) with a grey neutral so the centre stays visible.
@@ -86,16 +27,18 @@ def _abbreviations() -> dict[str, str]:
     return {c.key: c.abbreviation for c in ins.CONSTRUCTS}
 
 
-def platform_use_figure(table: pd.DataFrame, title: str = "Figure 1. Digital platform use") -> Figure:
+def platform_use_figure(
+    table: pd.DataFrame, source: SurveySource, title: str = "Figure 1. Digital platform use"
+) -> Figure:
     """Figure 1: share of firms using each platform, as horizontal bars, largest on top.
 
-    ``table`` is ``descriptives.platform_use_table``. Platforms whose share the paper does not
-    state are drawn lighter and hatched ("assumed"); where the paper states a share, a black
-    tick marks the published value next to the reproduced bar. On another survey than the
-    shipped one (``settings.using_shipped_data()`` False) every bar is that survey's share, so
-    none is hatched, and the ticks show the paper's sample for comparison.
+    ``table`` is ``descriptives.platform_use_table``; ``source`` the identity of the survey it
+    counts (``helpers.survey.source_of(survey)``). On the kit's shipped data, platforms whose
+    share the paper does not state are drawn lighter and hatched ("assumed"), and a black tick
+    marks the published value next to the reproduced bar. On another survey every bar is that
+    survey's share, so none is hatched, and the ticks show the paper's sample for comparison.
     """
-    shipped = settings.using_shipped_data()
+    shipped = source.shipped
     # Most used first, ties in the table's order; reversed because barh draws bottom-up.
     data = table.sort_values("percentage", ascending=False, kind="stable").iloc[::-1]
     data = data.reset_index(drop=True)

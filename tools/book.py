@@ -29,8 +29,8 @@ from pathlib import Path
 import nbformat
 
 from helpers import settings
+from tools.notebook_runner import NOTEBOOKS_DIR, lesson_notebooks
 
-NOTEBOOKS_DIR = settings.REPO_ROOT / "notebooks"
 BOOK_TITLE = "Digital platforms and the global expansion of SMEs: the replication kit"
 
 # Extends nbconvert's lab template: no remote scripts, an empty inline icon (no favicon.ico
@@ -89,11 +89,6 @@ class Page:
     title: str
     html_name: str  # the page's path inside the book, e.g. "exercises/02_descriptives_exercises.html"
     group: str = ""  # "" for the lessons, else the subfolder of notebooks/ ("exercises", ...)
-
-
-def lesson_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The ordered lessons ``NN_name.ipynb`` (the same rule as ``kit.py``)."""
-    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
 def companion_groups(folder: Path = NOTEBOOKS_DIR) -> dict[str, list[Path]]:

@@ -18,8 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from helpers import instrument as ins
-from helpers import model as paper_model
-from helpers.path_model import PathModelFit
+from helpers import paper_model
 
 BOX_WIDTH, BOX_HEIGHT = 1.5, 0.78
 COLUMN_X = {"exogenous": 0.0, "mediator": 2.6, "outcome": 5.2}
@@ -39,8 +38,8 @@ def box_positions() -> dict[str, tuple[float, float]]:
     return positions
 
 
-def path_diagram(fit: PathModelFit, standardized: bool = True) -> Figure:
-    """Draw Figure 2 for a fit of the paper's model (``path_model.fit_path_model``).
+def path_diagram(fit, standardized: bool = True) -> Figure:
+    """Draw Figure 2 for a fit of the paper's model (``helpers.paper_model.fit``).
 
     ``standardized=True`` labels the paths with β (std.all), ``False`` with B (the estimates).
     """
@@ -84,7 +83,7 @@ def conceptual_diagram() -> Figure:
     return fig
 
 
-def _r_squared(fit: PathModelFit) -> dict[str, float | None]:
+def _r_squared(fit) -> dict[str, float | None]:
     """R² per construct in ``VARIABLES`` order; None for the exogenous PCDP."""
     r2 = fit.r_squared()
     return {key: (float(r2[key]) if key in r2.index else None) for key in paper_model.VARIABLES}
