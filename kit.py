@@ -107,7 +107,8 @@ def replicate(arguments: argparse.Namespace) -> int:
     start = time.perf_counter()
     # each lesson's survey_file parameter names the file, as papermill would write it
     parameters = {"survey_file": str(data)} if data else {}
-    ok = run_notebooks(lesson_notebooks(), executed, arguments.workers, parameters)
+    timings = results / "notebook_seconds.json"  # only orders the next run: longest notebooks first
+    ok = run_notebooks(lesson_notebooks(), executed, arguments.workers, parameters, timings)
     verdict = "all notebooks ran" if ok else "SOME NOTEBOOKS FAILED"
     print(f"\n{verdict} in {time.perf_counter() - start:.1f} s")
     print(f"executed notebooks: {executed}\ntables: {results / 'tables'}\nfigures: {results / 'figures'}")

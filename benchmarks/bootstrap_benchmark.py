@@ -6,7 +6,7 @@
 
 Prints, for the kit's data and the paper's model:
 
-* the vectorized bootstrap (``helpers.resampling.bootstrap_paths`` plus its summary: every path
+* the vectorized bootstrap (``helpers.robustness.bootstrap_paths`` plus its summary: every path
   as B and beta, every R², every indirect effect, percentile and BC intervals), the median of
   several runs after one warm-up run;
 * naive semopy refits of the same resamples: a subset is timed (``--semopy-refits``, 100 by
@@ -33,7 +33,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from helpers import model, power, resampling, settings  # noqa: E402
+from helpers import paper_model, power, robustness, settings  # noqa: E402
+from helpers.sem import bootstrap  # noqa: E402
 from helpers.survey import load_survey, score_constructs  # noqa: E402
 
 LAVAAN_SCRIPT = """
@@ -69,8 +70,8 @@ def lavaan_available() -> bool:
 def time_lavaan(scores, draws: int) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        scores[list(model.VARIABLES)].to_csv(folder / "scores.csv", index=False, float_format="%.17g")
-        (folder / "model.lav").write_text(model.model_syntax())
+        scores[list(paper_model.VARIABLES)].to_csv(folder / "scores.csv", index=False, float_format="%.17g")
+        (folder / "model.lav").write_text(paper_model.model_syntax() + "\n")
         (folder / "bench.R").write_text(LAVAAN_SCRIPT)
         result = subprocess.run(
             [
@@ -104,18 +105,20 @@ def main() -> None:
     print(f"Data: {len(scores)} firms; model: the paper's path model; {resamples} resamples\n")
 
     def vectorized():
-        resampling.bootstrap_paths(scores, n_resamples=resamples, progress=False).summary()
+        robustness.bootstrap_paths(scores, n_resamples=resamples, progress=False).summary()
 
     fast = median_time(vectorized, arguments.runs)
-    n_quantities = len(resampling.quantities())
+    n_quantities = len(robustness.quantities())
     print(
         f"vectorized bootstrap + summary ({n_quantities} quantities): {fast:8.3f} s "
         f"(median of {arguments.runs} runs)"
     )
 
-    indices = resampling.resample_indices(len(scores), resamples)[: arguments.semopy_refits]
+    indices = next(bootstrap.resample_chunks(len(scores), resamples, settings.SEED))[
+        : arguments.semopy_refits
+    ]
     start = time.perf_counter()
-    resampling.refit_quantities(scores, indices, progress=False)
+    robustness.refit_quantities(scores, indices, progress=False)
     subset = time.perf_counter() - start
     semopy_scaled = subset * resamples / len(indices)
     print(
@@ -140,7 +143,7 @@ def main() -> None:
 
     print()
     bs = median_time(
-        lambda: resampling.bollen_stine(scores, n_resamples=resamples, progress=False), arguments.runs
+        lambda: robustness.bollen_stine(scores, n_resamples=resamples, progress=False), arguments.runs
     )
     print(f"Bollen-Stine bootstrap, {resamples} resamples: {bs:8.3f} s (median)")
     mc = median_time(lambda: power.monte_carlo_power(n_replications=1000), arguments.runs)

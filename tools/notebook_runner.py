@@ -10,6 +10,7 @@ BLAS thread, so that two kernels on two cores do not fight over them.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -188,14 +189,36 @@ def inject_parameters(notebook, parameters: dict) -> None:
     notebook.cells.insert(tagged[0] + 1, cell)
 
 
+def longest_first(paths: list[Path], timings: Path | None) -> list[int]:
+    """Positions of ``paths`` ordered by last run's seconds, longest first (unknown: first)."""
+    seconds = json.loads(timings.read_text()) if timings is not None and timings.is_file() else {}
+    return sorted(range(len(paths)), key=lambda k: -seconds.get(paths[k].name, float("inf")))
+
+
+def _record_timings(timings: Path, paths: list[Path], results: list[tuple[str, float, str]]) -> None:
+    seconds = json.loads(timings.read_text()) if timings.is_file() else {}
+    seconds.update({path.name: round(result[1], 2) for path, result in zip(paths, results)})
+    timings.parent.mkdir(parents=True, exist_ok=True)
+    timings.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n")
+
+
 def _last_lines(text: str, count: int = 12) -> str:
     return "\n".join(text.strip().splitlines()[-count:])
 
 
 def run_notebooks(
-    paths: list[Path], output_folder: Path | None, workers: int, parameters: dict | None = None
+    paths: list[Path],
+    output_folder: Path | None,
+    workers: int,
+    parameters: dict | None = None,
+    timings: Path | None = None,
 ) -> bool:
-    """Run notebooks (in place, or into ``output_folder``), print a summary; True if all ran."""
+    """Run notebooks (in place, or into ``output_folder``), print a summary; True if all ran.
+
+    With several workers the notebooks start longest first, by the seconds each took last time
+    (read from and written to ``timings``, a JSON file; unknown ones first), so that a long
+    notebook does not start last and keep one core busy alone at the end.
+    """
     from concurrent.futures import ProcessPoolExecutor
 
     outputs = [None if output_folder is None else output_folder / p.name for p in paths]
@@ -203,11 +226,17 @@ def run_notebooks(
         with KernelSession(parameters) as session:
             results = list(map(session.run, paths, outputs))
     else:
+        order = longest_first(paths, timings)
         # one kernel per worker process; the notebooks are shared out as workers become free
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_start_worker_session, initargs=(parameters or {},)
         ) as pool:
-            results = list(pool.map(_run_in_worker_session, paths, outputs))
+            ran = list(
+                pool.map(_run_in_worker_session, [paths[k] for k in order], [outputs[k] for k in order])
+            )
+        results = [ran[order.index(k)] for k in range(len(paths))]
+    if timings is not None:
+        _record_timings(timings, paths, results)
     print(f"\n{'notebook':<40} {'status':<8} {'seconds':>8}")
     for path, (status, seconds, _) in zip(paths, results):
         print(f"{path.name:<40} {status:<8} {seconds:>8.1f}")
