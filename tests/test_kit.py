@@ -157,3 +157,11 @@ def test_kernels_running_side_by_side_use_one_blas_thread_each(tmp_path):
     assert runner.run_notebooks(paths, output, workers=2)
     for path in paths:
         assert nbformat.read(output / path.name, as_version=4).cells[0].outputs[0]["text"] == "1 1\n"
+
+
+def test_notebooks_start_longest_first_by_last_runs_times(tmp_path):
+    paths = [tmp_path / name for name in ("a.ipynb", "b.ipynb", "c.ipynb", "new.ipynb")]
+    timings = tmp_path / "notebook_seconds.json"
+    assert runner.longest_first(paths, timings) == [0, 1, 2, 3]  # no record yet: as given
+    timings.write_text('{"a.ipynb": 1.0, "b.ipynb": 5.0, "c.ipynb": 2.5}')
+    assert runner.longest_first(paths, timings) == [3, 1, 2, 0]  # unknown first, then longest

@@ -18,7 +18,6 @@ ROOT = settings.REPO_ROOT
 
 def replicate(data, results):
     environment = {**os.environ, "KIT_NO_VENV": "1", "KIT_RESULTS_DIR": str(results)}
-    environment.pop("KIT_SURVEY_FILE", None)
     return subprocess.run(
         [sys.executable, str(ROOT / "kit.py"), "replicate", "--data", str(data), "--workers", "1"],
         capture_output=True,

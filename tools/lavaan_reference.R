@@ -1,4 +1,4 @@
-# Reference values from R lavaan for tests/test_path_model.py.
+# Reference values from R lavaan for tests/test_sem_lavaan.py (and tests/test_paper_tables.py).
 #
 # Usage:  Rscript tools/lavaan_reference.R JOBS.json OUTPUT_DIR
 #
