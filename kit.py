@@ -1,4 +1,4 @@
-"""The kit's commands. Needs only Python 3.11+ to start; it sets up everything else.
+"""The kit's commands. Needs only Python 3.11 (3.11.5 or later) to start; it sets up everything else.
 
     python3 kit.py replicate          run every notebook on the shipped data -> results/
     python3 kit.py test               unit tests, strict nbval on every notebook, lint
@@ -8,7 +8,9 @@
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
-pinned packages of requirements.txt (installed once, again only when the pins change).
+locked packages: requirements.lock (what the lessons need) for the students' commands,
+requirements-dev.lock (the same plus the test and lint tools) for ``test``. Installed once, again
+only when a lock changes; ``python tools/lock.py`` regenerates the locks from pyproject.toml.
 ``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks (default: lessons and solutions) in
 place to update their stored outputs (for maintainers: stored outputs are never edited by hand).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
@@ -26,10 +29,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 NOTEBOOKS = ROOT / "notebooks"
-STAMP = VENV / "kit-installed.sha256"
+# Every package at an exact version, with the hashes of its files (made by tools/lock.py)
+RUNTIME_LOCK = ROOT / "requirements.lock"  # what the lessons need
+DEV_LOCK = ROOT / "requirements-dev.lock"  # the same versions, plus the test and lint tools
+STAMP = VENV / "kit-installed.sha256"  # the files' fingerprint and the lock installed, at install time
 
 
 def venv_python() -> Path:
+    """.venv's Python: Scripts\\python.exe on Windows, bin/python elsewhere."""
     scripts = "Scripts" if os.name == "nt" else "bin"
     suffix = ".exe" if os.name == "nt" else ""
     return VENV / scripts / f"python{suffix}"
@@ -42,39 +49,47 @@ def in_kit_environment() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
 
-SLOW_UNUSED_PACKAGES = ("rfc3987-syntax",)
-
-
 def requirements_fingerprint() -> str:
-    digest = hashlib.sha256(" ".join(SLOW_UNUSED_PACKAGES).encode())
-    for name in ("requirements.txt", "pyproject.toml"):
-        digest.update((ROOT / name).read_bytes())
+    """SHA-256 of both locks and pyproject.toml: when any of them changes, .venv is installed again."""
+    digest = hashlib.sha256()
+    for path in (RUNTIME_LOCK, DEV_LOCK, ROOT / "pyproject.toml"):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def ensure_environment() -> None:
-    """Create .venv and install the pinned requirements when missing or out of date."""
+def installed_lock() -> str | None:
+    """The name of the lock .venv holds, per the stamp; None if none, or if the files changed since."""
+    if not STAMP.exists():
+        return None
+    fingerprint, _, lock_name = STAMP.read_text().strip().partition(" ")
+    return lock_name if fingerprint == requirements_fingerprint() else None
+
+
+def ensure_environment(lock: Path = DEV_LOCK) -> None:
+    """Create .venv and install `lock` (by default everything) into it, unless it holds that lock or
+    the dev lock (a superset)."""
     if not venv_python().exists():
         print("Creating the virtual environment .venv ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    fingerprint = requirements_fingerprint()
-    if STAMP.exists() and STAMP.read_text().strip() == fingerprint:
+    if installed_lock() in (lock.name, DEV_LOCK.name):
         return
-    print("Installing the pinned packages into .venv (first run only; a few minutes) ...", flush=True)
+    print(f"Installing the packages of {lock.name} into .venv (a few minutes, once) ...", flush=True)
     pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "-r", str(ROOT / "requirements.txt")], check=True)
+    # The lock names every package, so pip installs exactly those (--no-deps) and checks each
+    # downloaded file against the lock's hashes before installing it.
+    subprocess.run([*pip, "install", "--no-deps", "--require-hashes", "-r", str(lock)], check=True)
     subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
-    # jsonschema (via nbformat) imports the optional IRI checker rfc3987-syntax, which jupyter-events
-    # pulls in, and which builds ~35 parsers on import: ~2 s in every process that reads a notebook
-    # (python-jsonschema/jsonschema#1428). Nothing in the kit checks IRIs, so it goes.
-    subprocess.run([*pip, "uninstall", "-y", *SLOW_UNUSED_PACKAGES], check=True)
-    STAMP.write_text(fingerprint + "\n")
+    STAMP.write_text(f"{requirements_fingerprint()} {lock.name}\n")
 
 
-def rerun_in_environment() -> int:
-    ensure_environment()
+def rerun_in_environment(lock: Path) -> int:
+    """Run this same command again with .venv's Python, once .venv holds `lock`."""
+    ensure_environment(lock)
     command = [str(venv_python()), str(ROOT / "kit.py"), *sys.argv[1:]]
-    return subprocess.run(command, cwd=ROOT).returncode
+    # UTF-8 mode: on Windows, Python would otherwise read and print text in the local code page
+    # (e.g. cp1252), and the kit's notebooks, data and messages are UTF-8.
+    environment = {**os.environ, "PYTHONUTF8": "1"}
+    return subprocess.run(command, cwd=ROOT, env=environment).returncode
 
 
 def replicate(arguments: argparse.Namespace) -> int:
@@ -116,6 +131,10 @@ def replicate(arguments: argparse.Namespace) -> int:
 
 
 def test(arguments: argparse.Namespace) -> int:
+    if importlib.util.find_spec("pytest") is None:  # e.g. KIT_NO_VENV=1 in an environment for students
+        install = f"pip install --no-deps --require-hashes -r {DEV_LOCK.name}"
+        print(f"kit.py test needs the development tools (pytest, ruff, ...): {install}")
+        return 1
     ruff = [sys.executable, "-m", "ruff"]
     lint = subprocess.run([*ruff, "check", "."], cwd=ROOT).returncode
     lint |= subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT).returncode
@@ -184,7 +203,8 @@ def main() -> int:
     again.set_defaults(handler=refresh)
     arguments = parser.parse_args()
     if not in_kit_environment():
-        return rerun_in_environment()
+        # test needs the development tools as well; the other commands only what the lessons need
+        return rerun_in_environment(DEV_LOCK if arguments.command == "test" else RUNTIME_LOCK)
     return arguments.handler(arguments)
 
 

@@ -1,5 +1,6 @@
 """The README's commands are what CI runs, and the task runner reports notebook failures."""
 
+import os
 import re
 import subprocess
 import sys
@@ -59,7 +60,7 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
         [sys.executable, str(ROOT / "kit.py"), "replicate", "--data", str(tmp_path / "none.csv")],
         capture_output=True,
         text=True,
-        env={"KIT_NO_VENV": "1", "PATH": ""},
+        env={**os.environ, "KIT_NO_VENV": "1"},
     )
     assert result.returncode == 2
     assert f"there is no file {tmp_path / 'none.csv'}" in result.stdout
