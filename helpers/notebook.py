@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers import figures, settings
+from helpers import figures, files, settings
 from helpers.survey import SurveySource, load_survey, source_of
 
 STAMPED_PACKAGES = ("numpy", "pandas", "scipy", "semopy", "statsmodels", "pingouin", "matplotlib", "seaborn")
@@ -56,8 +56,10 @@ class Lesson:
         return with_data_labels(table, self.source)
 
     def save_table(self, table: pd.DataFrame, name: str) -> None:
-        """Write a table to <results>/tables/<name>.csv (never into data/), labelled for the survey."""
-        self.labelled(table).to_csv(settings.results_dir("tables", self.results) / f"{name}.csv")
+        """Write a table to <results>/tables/<name>.csv (never into data/), labelled for the survey;
+        atomically, so an interrupted run never leaves half a table."""
+        with files.atomic_path(settings.results_dir("tables", self.results) / f"{name}.csv") as path:
+            self.labelled(table).to_csv(path)
 
     def save_figure(self, figure, name: str, formats: tuple[str, ...] = ("png",)) -> None:
         """Save a figure to <results>/figures and show it (``helpers.figures.save_figure``)."""

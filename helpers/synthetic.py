@@ -43,8 +43,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers import files, paper_model, published, settings
 from helpers import instrument as ins
-from helpers import paper_model, published, settings
 
 # --- Assumptions (not reported in the paper) --------------------------------------------------
 
@@ -118,7 +118,8 @@ def generate_survey(seed: int = settings.SEED, n_firms: int | None = None) -> pd
 def write_survey(path: Path, seed: int = settings.SEED) -> Path:
     """Write the generated survey as UTF-8 CSV with Unix line endings (byte-stable)."""
     path = Path(path)
-    generate_survey(seed).to_csv(path, index=False, lineterminator="\n")
+    with files.atomic_path(path) as temporary:
+        generate_survey(seed).to_csv(temporary, index=False, lineterminator="\n")
     return path
 
 

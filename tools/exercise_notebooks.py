@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from helpers import files
+
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
@@ -267,8 +269,7 @@ def build() -> list[Path]:
     for path, text in generated_files().items():
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        files.write_text(path, text)
         written.append(path)
     return written
 

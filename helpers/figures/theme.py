@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from helpers import settings
+from helpers import files, settings
 
 PALETTE = "colorblind"
 
@@ -45,7 +45,7 @@ def save_figure(
         buffer = io.BytesIO()
         figure.savefig(buffer, format=suffix, metadata={"Date": None} if suffix == "svg" else None)
         saved[suffix] = buffer.getvalue()
-        (folder / f"{name}.{suffix}").write_bytes(saved[suffix])
+        files.write_bytes(folder / f"{name}.{suffix}", saved[suffix])
     if "png" in saved and settings.inside_a_notebook():
         from IPython.display import Image, display
 
