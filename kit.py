@@ -1,11 +1,17 @@
 """The kit's commands. Needs only Python 3.11 (3.11.5 or later) to start; it sets up everything else.
 
-    python3 kit.py replicate          run every notebook on the shipped data -> results/
+    python3 kit.py replicate          run every lesson on the shipped data: one run, in
+                                      results/runs/<data>-<hash>/ (and a copy in results/latest/)
+    python3 kit.py replicate --data my_survey.csv      the same on your own survey
     python3 kit.py test               unit tests, strict nbval on every notebook, lint
-    python3 kit.py lab                open JupyterLab in the kit's environment
-    python3 kit.py book               the notebooks as a static website -> results/book/
-                                      (--without-solutions: the student edition)
+    python3 kit.py lab [ARGS]         open JupyterLab in the kit's environment (ARGS go to JupyterLab,
+                                      e.g. --port 8890 --no-browser)
+    python3 kit.py book               one run's notebooks as a static website -> results/book/
+                                      (--run NAME: another run; --without-solutions: the student edition)
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
+
+replicate, lab and book take --results DIR: where results go (default: results/ in the kit's
+folder), for a read-only checkout or a shared lab machine.
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 locked packages: requirements.lock (what the lessons need) for the students' commands,
@@ -18,144 +24,136 @@ place to update their stored outputs (for maintainers: stored outputs are never 
 from __future__ import annotations
 
 import argparse
-import hashlib
-import importlib.util
 import os
+import signal
 import subprocess
 import sys
-import time
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-VENV = ROOT / ".venv"
+sys.path.insert(0, str(ROOT))  # this folder's tools/ and helpers/, wherever the kit was moved or copied
+
+from tools import environment  # noqa: E402  (standard library only: it runs before .venv exists)
+
 NOTEBOOKS = ROOT / "notebooks"
-# Every package at an exact version, with the hashes of its files (made by tools/lock.py)
-RUNTIME_LOCK = ROOT / "requirements.lock"  # what the lessons need
-DEV_LOCK = ROOT / "requirements-dev.lock"  # the same versions, plus the test and lint tools
-STAMP = VENV / "kit-installed.sha256"  # the files' fingerprint and the lock installed, at install time
-
-
-def venv_python() -> Path:
-    """.venv's Python: Scripts\\python.exe on Windows, bin/python elsewhere."""
-    scripts = "Scripts" if os.name == "nt" else "bin"
-    suffix = ".exe" if os.name == "nt" else ""
-    return VENV / scripts / f"python{suffix}"
 
 
 def in_kit_environment() -> bool:
     """True inside .venv, or when KIT_NO_VENV=1 says the current Python is already set up."""
     if os.environ.get("KIT_NO_VENV") == "1":
         return True
-    return Path(sys.prefix).resolve() == VENV.resolve()
+    return Path(sys.prefix).resolve() == environment.VENV.resolve()
 
 
-def requirements_fingerprint() -> str:
-    """SHA-256 of both locks and pyproject.toml: when any of them changes, .venv is installed again."""
-    digest = hashlib.sha256()
-    for path in (RUNTIME_LOCK, DEV_LOCK, ROOT / "pyproject.toml"):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+def child_environment() -> dict[str, str]:
+    """The environment of every process the kit starts: this folder's helpers/ first on the path
+    (so a moved or copied kit runs its own code, not the folder .venv was made in), and UTF-8
+    mode (on Windows, Python would otherwise read and print in the local code page)."""
+    others = [
+        entry for entry in os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry and entry != str(ROOT)
+    ]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *others]), "PYTHONUTF8": "1"}
 
 
-def installed_lock() -> str | None:
-    """The name of the lock .venv holds, per the stamp; None if none, or if the files changed since."""
-    if not STAMP.exists():
-        return None
-    fingerprint, _, lock_name = STAMP.read_text().strip().partition(" ")
-    return lock_name if fingerprint == requirements_fingerprint() else None
+def run_child(command: list[str]) -> int:
+    """Run a command to its end; Ctrl-C reaches it directly (same terminal), SIGTERM is passed on.
+    This process waits for it either way, so the child's clean stop is what the user sees."""
+    child = subprocess.Popen(command)
 
+    def pass_on(number, frame) -> None:
+        if child.poll() is None:
+            child.send_signal(number)
 
-def ensure_environment(lock: Path = DEV_LOCK) -> None:
-    """Create .venv and install `lock` (by default everything) into it, unless it holds that lock or
-    the dev lock (a superset)."""
-    if not venv_python().exists():
-        print("Creating the virtual environment .venv ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    if installed_lock() in (lock.name, DEV_LOCK.name):
-        return
-    print(f"Installing the packages of {lock.name} into .venv (a few minutes, once) ...", flush=True)
-    pip = [str(venv_python()), "-m", "pip", "--disable-pip-version-check", "-q"]
-    # The lock names every package, so pip installs exactly those (--no-deps) and checks each
-    # downloaded file against the lock's hashes before installing it.
-    subprocess.run([*pip, "install", "--no-deps", "--require-hashes", "-r", str(lock)], check=True)
-    subprocess.run([*pip, "install", "--no-deps", "-e", str(ROOT)], check=True)
-    STAMP.write_text(f"{requirements_fingerprint()} {lock.name}\n")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends Ctrl-C to the child too
+    signal.signal(signal.SIGTERM, pass_on)
+    return child.wait()
 
 
 def rerun_in_environment(lock: Path) -> int:
-    """Run this same command again with .venv's Python, once .venv holds `lock`."""
-    ensure_environment(lock)
-    command = [str(venv_python()), str(ROOT / "kit.py"), *sys.argv[1:]]
-    # UTF-8 mode: on Windows, Python would otherwise read and print text in the local code page
-    # (e.g. cp1252), and the kit's notebooks, data and messages are UTF-8.
-    environment = {**os.environ, "PYTHONUTF8": "1"}
-    return subprocess.run(command, cwd=ROOT, env=environment).returncode
+    """Run this same command again with .venv's Python, once .venv holds ``lock``."""
+    environment.stop_setup_on_signals()
+    try:
+        environment.ensure_environment(lock)
+    except (KeyboardInterrupt, environment.Stopped):
+        print("\nStopped while setting up .venv; the same command starts the set-up again.", file=sys.stderr)
+        return 130
+    return run_child([str(environment.venv_python()), str(ROOT / "kit.py"), *sys.argv[1:]])
+
+
+def results_folder(arguments: argparse.Namespace) -> Path:
+    """--results DIR, else KIT_RESULTS_DIR, else results/ in the kit's folder; checked writable."""
+    chosen = arguments.results or os.environ.get("KIT_RESULTS_DIR") or str(ROOT / "results")
+    folder = Path(chosen).expanduser().resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise UserError(
+            f"cannot write results to {folder}: {error.strerror or error}. Give a folder you can write "
+            "to with --results DIR (e.g. --results ~/kit-results)."
+        ) from None
+    os.environ["KIT_RESULTS_DIR"] = str(folder)  # lessons run in kernels started from here read it
+    return folder
+
+
+class UserError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def survey_path(given: str | None) -> Path | None:
+    """--data resolved against the directory the command was run from, ``~`` expanded."""
+    if given is None:
+        return None
+    if not given.strip():
+        raise UserError(
+            "--data is empty: give the path of your survey CSV, or leave --data out for the shipped data"
+        )
+    data = Path(given).expanduser()
+    data = (Path.cwd() / data).resolve() if not data.is_absolute() else data.resolve()
+    if not data.is_file():
+        raise UserError(
+            f"--data {given}: there is no file {data}. Give the path of your survey CSV (columns as "
+            f"in data/codebook.csv), absolute or relative to {Path.cwd()}."
+        )
+    return data
 
 
 def replicate(arguments: argparse.Namespace) -> int:
-    data = None
-    if arguments.data:
-        data = Path(arguments.data).resolve()
-        if not data.is_file():
-            print(
-                f"--data {arguments.data}: there is no file {data}. Give the path of your survey CSV "
-                f"(columns as in data/codebook.csv), absolute or relative to {Path.cwd()}."
-            )
-            return 2
-    from helpers.survey import SurveyValidationError, load_survey
-    from tools.notebook_runner import lesson_notebooks, run_notebooks
+    data = survey_path(arguments.data)
+    results = results_folder(arguments)
+    from tools import replicate as replication
 
-    results = Path(os.environ.get("KIT_RESULTS_DIR", ROOT / "results")).resolve()
-    os.environ["KIT_RESULTS_DIR"] = str(results)
-    try:  # a file that does not follow the instrument stops here, before any notebook runs
-        load_survey(data)
-    except SurveyValidationError as error:
-        print(f"The survey file does not follow the instrument (see data/codebook.csv):\n{error}")
-        results.mkdir(parents=True, exist_ok=True)
-        error.problem_table().to_csv(results / "survey_problems.csv", index=False)
-        print(f"Every problem, one row each: {results / 'survey_problems.csv'}. Fix them and rerun.")
-        return 1
-    executed = results / "notebooks"
-    executed.mkdir(parents=True, exist_ok=True)
-    survey = str(data) if data else "data/sme_kerala_survey.csv (shipped, synthetic)"
-    print(f"Replicating on {survey}\nResults go to {results}")
-    start = time.perf_counter()
-    # each lesson's survey_file parameter names the file, as papermill would write it
-    parameters = {"survey_file": str(data)} if data else {}
-    timings = results / "notebook_seconds.json"  # only orders the next run: longest notebooks first
-    ok = run_notebooks(lesson_notebooks(), executed, arguments.workers, parameters, timings)
-    verdict = "all notebooks ran" if ok else "SOME NOTEBOOKS FAILED"
-    print(f"\n{verdict} in {time.perf_counter() - start:.1f} s")
-    print(f"executed notebooks: {executed}\ntables: {results / 'tables'}\nfigures: {results / 'figures'}")
-    return 0 if ok else 1
+    return replication.replicate(data, results, arguments.workers)
 
 
 def test(arguments: argparse.Namespace) -> int:
-    if importlib.util.find_spec("pytest") is None:  # e.g. KIT_NO_VENV=1 in an environment for students
-        install = f"pip install --no-deps --require-hashes -r {DEV_LOCK.name}"
-        print(f"kit.py test needs the development tools (pytest, ruff, ...): {install}")
-        return 1
     ruff = [sys.executable, "-m", "ruff"]
     lint = subprocess.run([*ruff, "check", "."], cwd=ROOT).returncode
     lint |= subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT).returncode
     # one pytest worker per core (pytest-xdist); a notebook's cells, or a test file, stay together
     parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args], cwd=ROOT
-    ).returncode
+    tests = run_child([sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args])
     if lint != 0:
         print("ruff found lint or formatting problems (see above; `ruff format .` fixes the layout)")
     return tests or lint
 
 
-def lab(arguments: argparse.Namespace) -> int:
-    return subprocess.run([sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS)], cwd=ROOT).returncode
+def lab(arguments: argparse.Namespace, jupyter_arguments: list[str]) -> int:
+    results_folder(arguments)
+    from tools import stopping
+
+    server = subprocess.Popen([sys.executable, "-m", "jupyter", "lab", str(NOTEBOOKS), *jupyter_arguments])
+    stopping.stop_on_signals()  # JupyterLab, its kernels and terminals end with this command
+    return server.wait()
 
 
 def book(arguments: argparse.Namespace) -> int:
     from tools import book as rendered_book
 
-    return rendered_book.run(left_out=("solutions",) if arguments.without_solutions else ())
+    left_out = ("solutions",) if arguments.without_solutions else ()
+    return rendered_book.run(results_folder(arguments), arguments.run, left_out)
 
 
 def exercises(arguments: argparse.Namespace) -> int:
@@ -165,29 +163,42 @@ def exercises(arguments: argparse.Namespace) -> int:
 
 
 def refresh(arguments: argparse.Namespace) -> int:
+    from tools import stopping
     from tools.exercise_notebooks import solution_paths
-    from tools.notebook_runner import lesson_notebooks, run_notebooks
+    from tools.notebook_runner import all_ran, lesson_notebooks, run_notebooks
 
     # by default every notebook nbval checks: the lessons, then the exercise solutions
     paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks() + solution_paths()
-    os.environ.setdefault("KIT_RESULTS_DIR", str(ROOT / "results"))
-    return 0 if run_notebooks(paths, None, arguments.workers) else 1
+    os.environ.setdefault("KIT_RESULTS_DIR", tempfile.mkdtemp(prefix="kit-refresh-"))
+    stopping.stop_on_signals()
+    return 0 if all_ran(run_notebooks(paths, None, arguments.workers)) else 1
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("replicate", help="run every notebook and write results/")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    results = argparse.ArgumentParser(add_help=False)
+    results.add_argument(
+        "--results", metavar="DIR", help="where results go (default: results/ in the kit's folder)"
+    )
+    run = commands.add_parser("replicate", parents=[results], help="run every lesson on one dataset")
     run.add_argument("--data", help="your own survey CSV (same instrument) instead of the shipped data")
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
     run.set_defaults(handler=replicate)
     check = commands.add_parser("test", help="unit tests, strict nbval, lint")
     check.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     check.set_defaults(handler=test)
-    commands.add_parser("lab", help="start JupyterLab").set_defaults(handler=lab)
-    pages = commands.add_parser("book", help="the notebooks as HTML in results/book/")
+    commands.add_parser(
+        "lab", parents=[results], help="start JupyterLab (other arguments go to JupyterLab)"
+    ).set_defaults(handler=lab)
+    pages = commands.add_parser(
+        "book", parents=[results], help="one run's notebooks as HTML in results/book/"
+    )
+    pages.add_argument(
+        "--run", metavar="NAME", help="the run to show (default: the latest good run of the shipped data)"
+    )
     pages.add_argument(
         "--without-solutions",
         action="store_true",
@@ -201,11 +212,43 @@ def main() -> int:
     again.add_argument("notebooks", nargs="*")
     again.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     again.set_defaults(handler=refresh)
-    arguments = parser.parse_args()
-    if not in_kit_environment():
-        # test needs the development tools as well; the other commands only what the lessons need
-        return rerun_in_environment(DEV_LOCK if arguments.command == "test" else RUNTIME_LOCK)
-    return arguments.handler(arguments)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        environment.check_python()  # before anything else: an old Python gets one clear message
+        arguments, extra = parser().parse_known_args(argv)
+        if extra and arguments.command != "lab":
+            parser().parse_args(argv)  # argparse's own message for an unknown argument
+        os.environ.update(child_environment())  # every process started from here runs this folder's code
+        if not in_kit_environment():
+            # test needs the development tools as well; the other commands only what the lessons need
+            lock = environment.DEV_LOCK if arguments.command == "test" else environment.RUNTIME_LOCK
+            return rerun_in_environment(lock)
+        missing = environment.missing_packages(
+            environment.DEV_LOCK if arguments.command == "test" else environment.RUNTIME_LOCK
+        )
+        if missing:
+            raise environment.EnvironmentProblem(
+                f"KIT_NO_VENV=1, but this Python ({sys.executable}) lacks {', '.join(missing)}; install "
+                "them with pip install --no-deps --require-hashes -r requirements-dev.lock (or "
+                "requirements.lock for every command but test), or unset KIT_NO_VENV"
+            )
+        if arguments.command == "lab":
+            return lab(arguments, extra)
+        return arguments.handler(arguments)
+    except environment.EnvironmentProblem as problem:
+        print(f"kit.py: {problem}", file=sys.stderr)
+        return 1
+    except UserError as problem:
+        print(f"kit.py: {problem}", file=sys.stderr)
+        return 2
+    except OSError as error:  # a full disk, a folder without write permission: one line, no traceback
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        print(f"kit.py: stopped: {error.strerror or error}{where}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -190,7 +190,7 @@ def problems_in(events: list[dict], origin: str) -> list[str]:
 def served_book(tmp_path_factory):
     """The book built from the stored notebook outputs, served on a free local port."""
     folder = tmp_path_factory.mktemp("book")
-    pages = book.build_book(folder, executed_dir=folder / "no-executed-notebooks")
+    pages = book.build_book(folder)
     browser = Chromium(tmp_path_factory.mktemp("chromium-profile"))
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = QuietServer(("127.0.0.1", 0), handler)

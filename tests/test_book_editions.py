@@ -56,7 +56,7 @@ def broken_links(output_dir: Path) -> list[str]:
 
 
 def build(small_course: Path, output_dir: Path, left_out=()) -> list[book.Page]:
-    return book.build_book(output_dir, small_course, output_dir / "no-executed-notebooks", left_out)
+    return book.build_book(output_dir, small_course, left_out=left_out)
 
 
 def test_the_full_edition_has_every_notebook_and_links_them(small_course, tmp_path):
@@ -104,11 +104,29 @@ def test_link_rewriting_in_a_page_body():
     )
 
 
-def test_kit_book_has_a_student_edition_option(kit, monkeypatch):
+def test_kit_book_has_a_student_edition_option_and_a_run_option(kit, monkeypatch, tmp_path):
     chosen = []
-    monkeypatch.setattr(book, "run", lambda left_out=(): chosen.append(tuple(left_out)) or 0)
-    for flags in ([], ["--without-solutions"]):
-        monkeypatch.setattr("sys.argv", ["kit.py", "book", *flags])
-        monkeypatch.setattr(kit, "in_kit_environment", lambda: True)
-        assert kit.main() == 0
-    assert chosen == [(), ("solutions",)]
+    monkeypatch.setattr(
+        book, "run", lambda results, run, left_out=(): chosen.append((run, tuple(left_out))) or 0
+    )
+    monkeypatch.setattr(kit, "in_kit_environment", lambda: True)
+    for flags in ([], ["--without-solutions"], ["--run", "class-0123456789ab"]):
+        assert kit.main(["book", "--results", str(tmp_path), *flags]) == 0
+    assert chosen == [(None, ()), (None, ("solutions",)), ("class-0123456789ab", ())]
+
+
+def test_machine_paths_become_short_names_the_longest_first():
+    replacements = [("/home/ana", "~"), ("/home/ana/course", ""), ("/home/ana/kit", "kit")]
+    text = "read /home/ana/course/class.csv with /home/ana/kit/helpers/survey.py in /home/ana/other"
+    assert book.without_machine_paths(text, replacements) == (
+        "read class.csv with kit/helpers/survey.py in ~/other"
+    )
+    windows = [("C:\\Users\\ana\\course", "")]
+    assert book.without_machine_paths("'C:\\\\Users\\\\ana\\\\course\\\\class.csv'", windows) == "'class.csv'"
+
+
+def test_a_book_without_runs_shows_the_stored_outputs_of_the_shipped_data(small_course, tmp_path):
+    build(small_course, tmp_path / "book")
+    index = (tmp_path / "book" / "index.html").read_text(encoding="utf-8")
+    assert "Data: the kit&#x27;s shipped synthetic survey" in index and "stored in the notebooks" in index
+    assert "The data are synthetic" in index

@@ -17,7 +17,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tools import lock
+from tools import environment, lock
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCKS = [lock.RUNTIME_LOCK, lock.DEV_LOCK]
@@ -128,13 +128,13 @@ def test_the_slow_unused_iri_checker_is_left_out_of_the_kit_environment():
 
 
 @pytest.fixture
-def pip_calls(kit, tmp_path, monkeypatch):
-    """kit.py's installer with its stamp in tmp_path, recording the commands it would run."""
+def pip_calls(tmp_path, monkeypatch):
+    """kit.py's installer with its stamp in tmp_path and a healthy .venv, recording the commands it
+    would run."""
     calls = []
-    (tmp_path / "python").touch()
-    monkeypatch.setattr(kit, "STAMP", tmp_path / "kit-installed.sha256")
-    monkeypatch.setattr(kit, "venv_python", lambda: tmp_path / "python")
-    monkeypatch.setattr(kit.subprocess, "run", lambda command, **_: calls.append(command))
+    monkeypatch.setattr(environment, "stamp_path", lambda: tmp_path / "kit-installed.sha256")
+    monkeypatch.setattr(environment, "venv_problem", lambda: None)
+    monkeypatch.setattr(environment, "run_step", lambda command, what: calls.append(command))
     return calls
 
 
@@ -142,16 +142,17 @@ def installed_locks(pip_calls) -> list[str]:
     return [Path(command[-1]).name for command in pip_calls if "--require-hashes" in command]
 
 
-def test_test_after_replicate_adds_the_dev_lock_and_replicate_after_test_installs_nothing(kit, pip_calls):
-    for needed in (kit.RUNTIME_LOCK, kit.RUNTIME_LOCK, kit.DEV_LOCK, kit.RUNTIME_LOCK, kit.DEV_LOCK):
-        kit.ensure_environment(needed)
+def test_test_after_replicate_adds_the_dev_lock_and_replicate_after_test_installs_nothing(pip_calls):
+    runtime, dev = environment.RUNTIME_LOCK, environment.DEV_LOCK
+    for needed in (runtime, runtime, dev, runtime, dev):
+        environment.ensure_environment(needed)
     assert installed_locks(pip_calls) == ["requirements.lock", "requirements-dev.lock"]
     assert all("--no-deps" in command for command in pip_calls)
     assert pip_calls[-1][-2:] == ["-e", str(ROOT)]  # then the kit itself
 
 
-def test_a_changed_lock_is_installed_again(kit, pip_calls, monkeypatch):
-    kit.ensure_environment(kit.DEV_LOCK)
-    monkeypatch.setattr(kit, "requirements_fingerprint", lambda: "the files changed")
-    kit.ensure_environment(kit.RUNTIME_LOCK)
+def test_a_changed_lock_is_installed_again(pip_calls, monkeypatch):
+    environment.ensure_environment(environment.DEV_LOCK)
+    monkeypatch.setattr(environment, "requirements_fingerprint", lambda: "the files changed")
+    environment.ensure_environment(environment.RUNTIME_LOCK)
     assert installed_locks(pip_calls) == ["requirements-dev.lock", "requirements.lock"]

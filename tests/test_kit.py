@@ -49,10 +49,13 @@ def test_runner_reports_a_failing_notebook(tmp_path, capsys):
     bad = notebook_with(tmp_path, "b_bad.ipynb", "raise ValueError('planted failure')")
     output = tmp_path / "executed"
     output.mkdir()
-    assert runner.run_notebooks([good, bad], output, workers=1) is False
+    ran = runner.run_notebooks([good, bad], output, workers=1)
+    assert [result["status"] for result in ran] == ["ok", "FAILED"] and not runner.all_ran(ran)
     printed = capsys.readouterr().out
     assert re.search(r"a_good\.ipynb\s+ok", printed) and re.search(r"b_bad\.ipynb\s+FAILED", printed)
-    assert "planted failure" in printed
+    # the failing cell's first lines and the error's last line, without colour codes
+    assert "--- b_bad.ipynb stopped at cell 1:\n    raise ValueError('planted failure')\n" in printed
+    assert "  ValueError: planted failure" in printed and "\x1b[" not in printed
 
 
 def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
@@ -63,8 +66,8 @@ def test_replicate_refuses_a_data_file_that_does_not_exist(tmp_path):
         env={**os.environ, "KIT_NO_VENV": "1"},
     )
     assert result.returncode == 2
-    assert f"there is no file {tmp_path / 'none.csv'}" in result.stdout
-    assert "columns as in data/codebook.csv" in result.stdout
+    assert f"there is no file {tmp_path / 'none.csv'}" in result.stderr
+    assert "columns as in data/codebook.csv" in result.stderr
 
 
 def test_a_reused_kernel_starts_each_notebook_as_a_fresh_one_would(tmp_path):

@@ -3,50 +3,120 @@
 The "own" file is a second synthetic dataset from the kit's generator with another seed.
 """
 
+import hashlib
+import json
 import os
+import platform
 import subprocess
 import sys
+from importlib import metadata
+from pathlib import Path
 
 import nbformat
 import pandas as pd
+import pytest
 
 from helpers import settings
+from tools import book, runs
 from tools.notebook_runner import INJECTED_TAG, KernelSession
 
 ROOT = settings.REPO_ROOT
 
 
-def replicate(data, results):
-    environment = {**os.environ, "KIT_NO_VENV": "1", "KIT_RESULTS_DIR": str(results)}
+def replicate(data, results, *options):
     return subprocess.run(
-        [sys.executable, str(ROOT / "kit.py"), "replicate", "--data", str(data), "--workers", "1"],
+        [
+            sys.executable,
+            str(ROOT / "kit.py"),
+            "replicate",
+            "--data",
+            str(data),
+            "--results",
+            str(results),
+            *options,
+        ],
         capture_output=True,
         text=True,
-        env=environment,
+        env={**os.environ, "KIT_NO_VENV": "1"},
         cwd=ROOT,
     )
 
 
-def test_every_notebook_reruns_on_another_survey(class_survey, tmp_path):
+@pytest.fixture(scope="module")
+def class_run(class_survey, tmp_path_factory):
+    """``kit.py replicate --data class_survey.csv``: the completed process and its results folder."""
+    results = tmp_path_factory.mktemp("results")
     before = class_survey.read_bytes()
-    result = replicate(class_survey, tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:]
-    assert "all notebooks ran" in result.stdout
-    executed = sorted(p.name for p in (tmp_path / "notebooks").glob("*.ipynb"))
-    assert executed == [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    result = replicate(class_survey, results, "--workers", "1")
     assert class_survey.read_bytes() == before  # the instructor's file is never touched
+    return result, results
+
+
+def test_every_notebook_reruns_on_another_survey(class_run, class_survey):
+    result, results = class_run
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "all notebooks ran" in result.stdout
+    name = runs.run_name(class_survey, hashlib.sha256(class_survey.read_bytes()).hexdigest())
+    run = results / "runs" / name
+    executed = sorted(p.name for p in (run / "notebooks").glob("*.ipynb"))
+    assert executed == [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
     # the notebooks analysed the class file, and said so
-    notebook_text = (tmp_path / "notebooks" / "02_descriptives.ipynb").read_text(encoding="utf-8")
+    notebook_text = (run / "notebooks" / "02_descriptives.ipynb").read_text(encoding="utf-8")
     assert "your survey file class_survey.csv" in notebook_text
     # comparisons with the paper are relabelled: the class's values are not a reproduction
-    comparison = pd.read_csv(tmp_path / "tables" / "tables2to5_published_vs_reproduced.csv", index_col=0)
+    comparison = pd.read_csv(run / "tables" / "tables2to5_published_vs_reproduced.csv", index_col=0)
     assert {"this survey", "published"} <= set(comparison.columns) and "reproduced" not in comparison.columns
-    path_analysis = (tmp_path / "notebooks" / "04_path_analysis.ipynb").read_text(encoding="utf-8")
+    path_analysis = (run / "notebooks" / "04_path_analysis.ipynb").read_text(encoding="utf-8")
     assert "this survey" in path_analysis
     # each executed lesson records the file it ran on, in papermill's injected-parameters cell
-    lesson = nbformat.read(tmp_path / "notebooks" / "03_diagnostics.ipynb", as_version=4)
+    lesson = nbformat.read(run / "notebooks" / "03_diagnostics.ipynb", as_version=4)
     injected = [c for c in lesson.cells if INJECTED_TAG in c.metadata.get("tags", [])]
     assert len(injected) == 1 and f"survey_file = {str(class_survey)!r}" in injected[0].source
+
+
+def test_a_run_records_what_it_analysed_how_and_when(class_run, class_survey):
+    _, results = class_run
+    digest = hashlib.sha256(class_survey.read_bytes()).hexdigest()
+    manifest = json.loads((results / "runs" / runs.run_name(class_survey, digest) / "run.json").read_text())
+    assert manifest["status"] == "ok"
+    firms = len(pd.read_csv(class_survey))
+    assert manifest["dataset"] == {
+        "path": str(class_survey),
+        "sha256": digest,
+        "n_firms": firms,
+        "shipped": False,
+    }
+    assert manifest["started"] <= manifest["finished"]
+    lessons = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    assert [n["notebook"] for n in manifest["notebooks"]] == lessons
+    assert all(n["status"] == "ok" and n["seconds"] > 0 and n["error"] is None for n in manifest["notebooks"])
+    assert manifest["environment"]["python"] == platform.python_version()
+    assert manifest["environment"]["packages"]["semopy"] == metadata.version("semopy")
+    assert manifest["kit"]["command"][:2] == ["kit.py", "replicate"]
+    assert "git_commit" in manifest["kit"]
+    # results/latest is a whole copy of this run, manifest included
+    assert json.loads((results / "latest" / "run.json").read_text()) == manifest
+
+
+def test_the_book_of_a_class_run_says_so_and_holds_no_machine_path(class_run, class_survey):
+    _, results = class_run
+    name = runs.run_name(class_survey, hashlib.sha256(class_survey.read_bytes()).hexdigest())
+    assert book.run(results, name) == 0
+    pages = sorted((results / "book").rglob("*.html"))
+    # one dataset per book: the lessons of this run; the exercises and solutions (their stored
+    # outputs are on the shipped data) stay out
+    lessons = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(p.name for p in pages) == sorted(["index.html"] + [f"{p.stem}.html" for p in lessons])
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert f"Data: class_survey.csv (not the shipped data, {len(pd.read_csv(class_survey))} firms" in text
+        assert f"Outputs: run {name} of kit.py replicate" in text
+        assert "The data are synthetic" not in text  # the banner only when that is true
+        for machine_path in (str(ROOT), str(results), str(class_survey.parent), str(Path.home())):
+            assert machine_path not in text, (page.name, machine_path)
+    # the injected parameter keeps the file's name, not its folder on this machine
+    injected = 'survey_file</span> <span class="o">=</span> <span class="s1">\'class_survey.csv\'</span>'
+    assert injected in (results / "book" / "03_diagnostics.html").read_text(encoding="utf-8")
 
 
 def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
@@ -57,10 +127,11 @@ def test_a_bad_file_stops_before_any_notebook_runs(class_survey, tmp_path):
     result = replicate(bad, tmp_path / "results")
     assert result.returncode == 1
     assert "row 3 (file line 4), column 'mr_1': found '6'" in result.stdout
-    assert not (tmp_path / "results" / "notebooks").exists()
-    problems = pd.read_csv(tmp_path / "results" / "survey_problems.csv", dtype=str)
+    assert not (tmp_path / "results" / "runs").exists()  # no run started
+    [problems_file] = (tmp_path / "results" / "failed").glob("bad-*/survey_problems.csv")
+    problems = pd.read_csv(problems_file, dtype=str)
     assert problems[["row", "column", "value"]].values.tolist() == [["3", "mr_1", "6"]]
-    assert "survey_problems.csv" in result.stdout
+    assert str(problems_file) in result.stdout
 
 
 def lesson_with_survey_file(tmp_path, lesson, survey_file):

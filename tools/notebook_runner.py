@@ -11,10 +11,15 @@ BLAS thread, so that two kernels on two cores do not fight over them.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
+
+from helpers import files
+from tools import stopping
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 PARAMETERS_TAG, INJECTED_TAG = "parameters", "injected-parameters"
@@ -87,14 +92,15 @@ class KernelSession:
         try:
             self._prepare_kernel(path.parent)
             self._execute(notebook, path.parent)
-        except CellExecutionError as error:
-            status, detail = "FAILED", _last_lines(str(error))
+        except CellExecutionError:
+            status, detail = "FAILED", failure_summary(notebook)
         except Exception as error:  # a dead or hung kernel: report it, and start a new one next time
             status, detail = "FAILED", f"{type(error).__name__}: {error}"
             self.close()
         target = output if output is not None else path
         if status == "ok" or output is not None:
-            nbformat.write(notebook, target)
+            with files.atomic_path(target) as temporary:  # never half a notebook, even if killed
+                nbformat.write(notebook, temporary)
         return status, time.perf_counter() - start, detail
 
     def _prepare_kernel(self, folder: Path) -> None:
@@ -154,6 +160,7 @@ def _start_worker_session(parameters: dict) -> None:
     from multiprocessing import util
 
     global _worker_session
+    stopping.ignore_interrupts()  # Ctrl-C is for the command that started the workers
     os.environ.update(ONE_THREAD)  # inherited by the kernel this worker starts
     _worker_session = KernelSession(parameters)
     util.Finalize(_worker_session, _worker_session.close, exitpriority=10)
@@ -198,12 +205,25 @@ def longest_first(paths: list[Path], timings: Path | None) -> list[int]:
 def _record_timings(timings: Path, paths: list[Path], results: list[tuple[str, float, str]]) -> None:
     seconds = json.loads(timings.read_text()) if timings.is_file() else {}
     seconds.update({path.name: round(result[1], 2) for path, result in zip(paths, results)})
-    timings.parent.mkdir(parents=True, exist_ok=True)
-    timings.write_text(json.dumps(seconds, indent=1, sort_keys=True) + "\n")
+    files.write_text(timings, json.dumps(seconds, indent=1, sort_keys=True) + "\n")
 
 
-def _last_lines(text: str, count: int = 12) -> str:
-    return "\n".join(text.strip().splitlines()[-count:])
+ANSI_CODES = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def failure_summary(notebook, source_lines: int = 3) -> str:
+    """Which cell failed, its first lines, and the error's last line, without colour codes."""
+    for number, cell in enumerate(notebook.cells):
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            error = errors[0]
+            shown = "\n".join(f"    {line}" for line in cell.source.splitlines()[:source_lines])
+            message = ANSI_CODES.sub("", error["evalue"]).strip().splitlines()
+            # the error's type and its message's last line, as a traceback's last line reads
+            return (
+                f"cell {number + 1}:\n{shown}\n  {error['ename']}: {message[-1] if message else ''}".rstrip()
+            )
+    return "a cell failed (no error output was recorded)"
 
 
 def run_notebooks(
@@ -212,8 +232,9 @@ def run_notebooks(
     workers: int,
     parameters: dict | None = None,
     timings: Path | None = None,
-) -> bool:
-    """Run notebooks (in place, or into ``output_folder``), print a summary; True if all ran.
+) -> list[dict]:
+    """Run notebooks (in place, or into ``output_folder``) and print a summary. Returns, for each
+    notebook, its name, status ("ok" or "FAILED"), seconds and what failed (see ``all_ran``).
 
     With several workers the notebooks start longest first, by the seconds each took last time
     (read from and written to ``timings``, a JSON file; unknown ones first), so that a long
@@ -228,12 +249,21 @@ def run_notebooks(
     else:
         order = longest_first(paths, timings)
         # one kernel per worker process; the notebooks are shared out as workers become free
+        # "spawn": fresh worker processes on every system, as on Windows (forking a process that
+        # has threads can deadlock; Python 3.12 warns about it)
         with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker_session, initargs=(parameters or {},)
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker_session,
+            initargs=(parameters or {},),
         ) as pool:
-            ran = list(
-                pool.map(_run_in_worker_session, [paths[k] for k in order], [outputs[k] for k in order])
-            )
+            try:
+                ran = list(
+                    pool.map(_run_in_worker_session, [paths[k] for k in order], [outputs[k] for k in order])
+                )
+            except BaseException:  # e.g. a full disk: the notebooks not yet started never start
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
         results = [ran[order.index(k)] for k in range(len(paths))]
     if timings is not None:
         _record_timings(timings, paths, results)
@@ -242,5 +272,12 @@ def run_notebooks(
         print(f"{path.name:<40} {status:<8} {seconds:>8.1f}")
     for path, (status, _, detail) in zip(paths, results):
         if status != "ok":
-            print(f"\n--- {path.name} stopped with an error:\n{detail}")
-    return all(status == "ok" for status, _, _ in results)
+            print(f"\n--- {path.name} stopped at {detail}")
+    return [
+        {"notebook": path.name, "status": status, "seconds": round(seconds, 2), "error": detail or None}
+        for path, (status, seconds, detail) in zip(paths, results)
+    ]
+
+
+def all_ran(results: list[dict]) -> bool:
+    return all(result["status"] == "ok" for result in results)
