@@ -57,8 +57,9 @@ def child_environment() -> dict[str, str]:
 
 
 def run_child(command: list[str]) -> int:
-    """Run a command to its end; Ctrl-C reaches it directly (same terminal), SIGTERM is passed on.
-    This process waits for it either way, so the child's clean stop is what the user sees."""
+    """Run a command (this one again, in .venv) to its end; Ctrl-C reaches it directly (same
+    terminal), SIGTERM is passed on. This process waits for it either way, so the child's clean
+    stop is what the user sees."""
     child = subprocess.Popen(command)
 
     def pass_on(number, frame) -> None:
@@ -129,12 +130,15 @@ def replicate(arguments: argparse.Namespace) -> int:
 
 
 def test(arguments: argparse.Namespace) -> int:
+    from tools import stopping
+
+    stopping.stop_on_signals()  # pytest, its workers and their kernels end with this command
     ruff = [sys.executable, "-m", "ruff"]
     lint = subprocess.run([*ruff, "check", "."], cwd=ROOT).returncode
     lint |= subprocess.run([*ruff, "format", "--check", "."], cwd=ROOT).returncode
     # one pytest worker per core (pytest-xdist); a notebook's cells, or a test file, stay together
     parallel = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
-    tests = run_child([sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args])
+    tests = subprocess.run([sys.executable, "-m", "pytest", *parallel, *arguments.pytest_args]).returncode
     if lint != 0:
         print("ruff found lint or formatting problems (see above; `ruff format .` fixes the layout)")
     return tests or lint
@@ -151,6 +155,9 @@ def lab(arguments: argparse.Namespace, jupyter_arguments: list[str]) -> int:
 
 def book(arguments: argparse.Namespace) -> int:
     from tools import book as rendered_book
+    from tools import stopping
+
+    stopping.stop_on_signals()  # one line, no traceback (every page is written atomically)
 
     left_out = ("solutions",) if arguments.without_solutions else ()
     return rendered_book.run(results_folder(arguments), arguments.run, left_out)
@@ -158,6 +165,9 @@ def book(arguments: argparse.Namespace) -> int:
 
 def exercises(arguments: argparse.Namespace) -> int:
     from tools import exercise_notebooks as exercise_tools
+    from tools import stopping
+
+    stopping.stop_on_signals()
 
     return exercise_tools.main(["build"])
 

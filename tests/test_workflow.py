@@ -17,7 +17,8 @@ def test_workflow_runs_the_readme_test_command_on_three_systems():
     [job] = workflow["jobs"].values()
     assert job["runs-on"] == "${{ matrix.os }}"
     matrix = job["strategy"]["matrix"]
-    assert matrix["os"] == ["ubuntu-latest", "windows-latest", "macos-latest"] and matrix["python"] == ["3.11"]
+    assert matrix["os"] == ["ubuntu-latest", "windows-latest", "macos-latest"]
+    assert matrix["python"] == ["3.11"]
     newer = [(entry["os"], entry["python"]) for entry in matrix["include"]]
     assert ["3.11", *(python for _, python in newer)] == list(environment.TESTED)
     assert all(system == "ubuntu-latest" for system, _ in newer)

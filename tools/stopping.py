@@ -62,7 +62,8 @@ def stop_on_signals(on_stop: Callable[[], str] | None = None) -> None:
         stopped = stop_process_tree()
         note = on_stop() if on_stop is not None else ""
         what = signal.Signals(number).name
-        print(f"\nStopped ({what}): {stopped} process(es) it had started are ended.{note}", flush=True)
+        ended = f" {stopped} process(es) it had started are ended." if stopped else ""
+        print(f"\nStopped ({what}).{ended}{note}", flush=True)
         sys.stdout.flush()
         os._exit(EXIT_CODES.get(number, 1))
 
