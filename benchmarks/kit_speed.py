@@ -19,7 +19,6 @@ idle machine would need. Nothing here is asserted.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import platform
 import re
@@ -42,11 +41,12 @@ NOTEBOOK_LINE = re.compile(r"^(\d\d_\S+\.ipynb)\s+(ok|FAILED)\s+([\d.]+)$", re.M
 PYTEST_SUMMARY = re.compile(r"^=+ (.*(?:passed|failed|error).*) =+$", re.MULTILINE)
 
 
-def load_kit():
-    spec = importlib.util.spec_from_file_location("kit", REPO_ROOT / "kit.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_environment():
+    """tools/environment.py, which makes .venv ready (standard library only, like kit.py)."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from tools import environment
+
+    return environment
 
 
 def children_cpu_seconds() -> float:
@@ -59,7 +59,7 @@ def children_cpu_seconds() -> float:
 
 def time_command(python: str, command: str, results_dir: str) -> tuple[float, float, int, str]:
     """Wall time, CPU time, exit code and output of one ``python3 kit.py <command>``."""
-    environment = {**os.environ, "KIT_RESULTS_DIR": results_dir}
+    environment = {**os.environ, "KIT_RESULTS_DIR": results_dir}  # kit.py's --results, for every command
     cpu_before, start = children_cpu_seconds(), time.perf_counter()
     run = subprocess.run(
         [python, "kit.py", command], cwd=REPO_ROOT, env=environment, capture_output=True, text=True
@@ -68,9 +68,9 @@ def time_command(python: str, command: str, results_dir: str) -> tuple[float, fl
     return wall, cpu, run.returncode, run.stdout + run.stderr
 
 
-def machine_info(kit) -> list[str]:
+def machine_info(kit_environment) -> list[str]:
     kit_python = subprocess.run(
-        [str(kit.venv_python()), "-c", "import platform; print(platform.python_version())"],
+        [str(kit_environment.venv_python()), "-c", "import platform; print(platform.python_version())"],
         capture_output=True,
         text=True,
     ).stdout.strip()
@@ -92,12 +92,12 @@ def main() -> int:
     )
     arguments = parser.parse_args()
 
-    kit = load_kit()
+    kit_environment = load_environment()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows as it happens, even in a file
     print("Making sure .venv is ready (not timed) ...")
-    kit.ensure_environment()
+    kit_environment.ensure_environment()
     python = shutil.which("python3") or sys.executable
-    for line in machine_info(kit):
+    for line in machine_info(kit_environment):
         print(line)
 
     summary, outputs = [], {}
