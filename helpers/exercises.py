@@ -91,7 +91,15 @@ def _as_kind(answer, kind: str) -> tuple[object, str]:
         )
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
         return None, f"This exercise expects {kind}, but your answer is {_describe(answer)}."
-    value = float(answer)
+    try:
+        value = float(answer)
+    except (OverflowError, ValueError, TypeError):  # e.g. an integer too large for a float
+        return (
+            None,
+            f"This exercise expects {kind}, but your answer ({_describe(answer)}) is no usable number.",
+        )
+    if math.isinf(value):
+        return None, "Your answer is infinite: check the calculation that produced it."
     if math.isnan(value):
         return None, "Your answer is NaN (not a number): check the calculation that produced it."
     if kind == WHOLE_NUMBER and not value.is_integer():

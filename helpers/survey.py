@@ -15,10 +15,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import math
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers import instrument as ins
@@ -142,6 +145,10 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError:
         raise SurveyValidationError(path, [Problem(None, None, str(path), "an existing CSV file")]) from None
+    except OSError as error:  # a folder, no permission, ...: one problem, not a traceback
+        reason = error.strerror or str(error)
+        problem = Problem(None, None, str(path), f"a readable CSV file ({reason})")
+        raise SurveyValidationError(path, [problem]) from None
 
 
 def _decoded(path: Path, data: bytes) -> str:
@@ -168,8 +175,10 @@ def _decoded(path: Path, data: bytes) -> str:
 
 
 def _parse_csv(path: Path, text: str) -> pd.DataFrame:
+    """The file's cells as text, one column per header name; every row must have one field per
+    column (Python's csv module reads it, so no value is converted before it is checked)."""
     header_line = text.splitlines()[0]
-    header = next(csv.reader([header_line]))
+    header = next(csv.reader([header_line]), [])
     if len(header) == 1:
         for name, delimiter in (("semicolon", ";"), ("tab", "\t"), ("pipe", "|")):
             if delimiter in header_line:
@@ -185,13 +194,46 @@ def _parse_csv(path: Path, text: str) -> pd.DataFrame:
                         )
                     ],
                 )
-    # Every cell is read as text so that nothing is converted or dropped before it is checked.
-    table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=True)
-    if table.empty:
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:  # e.g. a quote left open at the end of the file
+        raise SurveyValidationError(
+            path, [Problem(None, None, None, f"a well-formed CSV file (the CSV reader stopped: {error})")]
+        ) from None
+    lines = [line for line in lines if any(field.strip() for field in line)]
+    if not lines:
+        raise SurveyValidationError(
+            path, [Problem(None, None, None, "a header line and one row per firm; the file holds no values")]
+        )
+    header, *rows = lines
+    header = [name.strip() for name in header]
+    if not rows:
         raise SurveyValidationError(
             path, [Problem(None, None, None, "at least one data row after the header; found none")]
         )
-    return table
+    ragged = [
+        Problem(row, None, f"{len(fields)} fields", f"{len(header)} fields, one per column of the header")
+        for row, fields in enumerate(rows, start=1)
+        if len(fields) != len(header)
+    ]
+    if ragged:
+        raise SurveyValidationError(path, ragged)
+    return pd.DataFrame(rows, columns=_unique_names(header), dtype=object)
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    """Header names, a repeated one marked ``name.1``, ``name.2`` (as pandas marks them) and an
+    empty one ``Unnamed: k``, so that each gets its own problem."""
+    seen: dict[str, int] = {}
+    names = []
+    for position, name in enumerate(header):
+        if not name:
+            names.append(f"Unnamed: {position}")
+            continue
+        count = seen.get(name, 0)
+        names.append(name if count == 0 else f"{name}.{count}")
+        seen[name] = count + 1
+    return names
 
 
 def _column_problems(raw: pd.DataFrame) -> list[Problem]:
@@ -226,7 +268,7 @@ def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
     for row, value in zip(rows, cells[ins.FIRM_ID]):
         if value == "":
             problems.append(Problem(row, ins.FIRM_ID, value, "a firm ID (missing answer)"))
-        elif not value.isdigit() or int(value) == 0:
+        elif not (value.isascii() and value.isdigit()) or int(value) == 0:
             problems.append(Problem(row, ins.FIRM_ID, value, "a positive whole number"))
         elif int(value) in seen:
             problems.append(
@@ -255,20 +297,33 @@ def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
         for row, value in zip(rows, cells[column]):
             if value == "":
                 problems.append(Problem(row, column, value, f"an answer (missing answer): {scale}"))
-                continue
-            number = _as_number(value)
-            if number is None:
-                problems.append(Problem(row, column, value, f"{scale} (this is text, not a number)"))
-            elif number != int(number) or not ins.LIKERT_MIN <= number <= ins.LIKERT_MAX:
-                problems.append(Problem(row, column, value, f"{scale} (outside the answer scale)"))
+            elif _likert_answer(value) is None:
+                problems.append(Problem(row, column, value, f"{scale} ({_why_not_an_answer(value)})"))
     return problems
 
 
-def _as_number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
+WHOLE_NUMBER = re.compile(r"[0-9]+(?:\.0*)?")  # 3, 3.0, 3.00 (ASCII digits: what survey tools write)
+
+
+def _likert_answer(value: str) -> int | None:
+    """The answer a cell holds, or None if it is not a whole number on the answer scale."""
+    if WHOLE_NUMBER.fullmatch(value) is None:
         return None
+    number = int(value.split(".")[0])
+    return number if ins.LIKERT_MIN <= number <= ins.LIKERT_MAX else None
+
+
+def _why_not_an_answer(value: str) -> str:
+    """Why a non-empty cell is not an answer, in the user's terms."""
+    if WHOLE_NUMBER.fullmatch(value):
+        return "outside the answer scale"
+    try:
+        number = float(value)
+    except (ValueError, OverflowError):
+        return "this is text, not a number"
+    if not math.isfinite(number) or not value.isascii():
+        return "this is text, not a number"
+    return "not a whole number" if number != math.floor(number) else "outside the answer scale"
 
 
 def _typed(raw: pd.DataFrame) -> pd.DataFrame:
@@ -282,7 +337,7 @@ def _typed(raw: pd.DataFrame) -> pd.DataFrame:
     for column in ins.platform_columns():
         survey[column] = (raw[column].str.strip() == ins.YES).to_numpy()
     for column in ins.item_columns():
-        survey[column] = raw[column].str.strip().astype(float).astype("int64").to_numpy()
+        survey[column] = np.array([_likert_answer(value) for value in raw[column].str.strip()], dtype="int64")
     return survey
 
 
