@@ -237,6 +237,12 @@ def scores_by_group(
     return pd.DataFrame(rows)
 
 
+GROUP_TEST_COLUMNS = [
+    "characteristic", "construct", "label", "groups_tested", "groups_left_out", "test",
+    "statistic", "df_numerator", "df", "p", "effect_size", "effect_size_measure",
+]  # fmt: skip
+
+
 def group_difference_tests(
     scores: pd.DataFrame, survey: pd.DataFrame, characteristic: str, min_group_size: int = 5
 ) -> pd.DataFrame:
@@ -246,7 +252,8 @@ def group_difference_tests(
     and Welch's ANOVA for more (pingouin ``welch_anova``, effect size partial eta squared);
     neither assumes equal variances, which matters with groups as unequal as 174 vs 16 firms.
     Categories with fewer than ``min_group_size`` firms are left out of the test (their means
-    are too unstable to compare) and named in ``groups_left_out``. ``df`` is Welch's
+    are too unstable to compare) and named in ``groups_left_out``; with fewer than two groups
+    left, every row says so in ``test`` and its numbers are NaN (the columns stay the same). ``df`` is Welch's
     (denominator) degrees of freedom; ``df_numerator`` is k - 1 for the ANOVA, NaN for t.
     """
     import pingouin as pg  # slow to import (~1 s); only the group tests need it
@@ -294,4 +301,5 @@ def group_difference_tests(
                 "effect_size_measure": "partial eta squared",
             }
         rows.append(row)
-    return pd.DataFrame(rows)
+    # the same columns whatever was tested: with one group large enough, NaN and the reason in "test"
+    return pd.DataFrame(rows).reindex(columns=GROUP_TEST_COLUMNS)

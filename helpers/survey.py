@@ -32,6 +32,18 @@ SOURCE = "source"  # the attrs key of a survey's identity
 # How many problems the error message prints; ``SurveyValidationError.problems`` keeps all.
 MESSAGE_PROBLEM_LIMIT = 40
 
+# The fewest firms the lessons analyse. The path model needs more firms than its six construct
+# scores for its covariance matrix to be invertible (7), but its chi-square test, standard errors
+# and the bootstrap rest on large-sample theory and are not dependable with only a handful of
+# firms per construct; 30 is the common floor for such a model (lesson 07 shows how power falls
+# with N).
+MIN_FIRMS = 30
+FEWEST_FIRMS_WHY = (
+    "the path model's chi-square test, standard errors and bootstrap rest on large-sample theory "
+    "and are not dependable with fewer (mathematically it needs more firms than its 6 construct "
+    "scores; lesson 07 shows how its power falls with fewer firms)"
+)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -135,9 +147,51 @@ def load_survey(path: str | Path | None = None) -> pd.DataFrame:
         problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
         raise SurveyValidationError(path, problems)
     survey = _typed(raw)
+    problems = analysis_problems(survey)
+    if problems:
+        raise SurveyValidationError(path, problems)
     digest = hashlib.sha256(data).hexdigest()  # of the very bytes that were checked
     survey.attrs[SOURCE] = SurveySource(path, digest, len(survey), digest == _shipped_sha256())
     return survey
+
+
+def analysis_problems(survey: pd.DataFrame) -> list[Problem]:
+    """What makes a well-formed survey impossible to analyse, each naming the item or construct:
+    too few firms, an item every firm answered alike, construct scores that are an exact
+    combination of one another (their covariance matrix is singular)."""
+    if len(survey) < MIN_FIRMS:
+        expected = f"at least {MIN_FIRMS} firms: {FEWEST_FIRMS_WHY}"
+        return [Problem(None, None, f"{len(survey)} firms", expected)]
+    problems = []
+    for column in ins.item_columns():
+        answers = survey[column].unique()
+        if len(answers) == 1:
+            problems.append(
+                Problem(
+                    None,
+                    column,
+                    f"every firm answered {answers[0]}",
+                    "answers that differ between firms: an item everyone answers alike carries no "
+                    "information, and its construct's reliability and correlations cannot be computed",
+                )
+            )
+    if problems:
+        return problems
+    scores = score_constructs(survey)
+    eigenvalues, eigenvectors = np.linalg.eigh(np.cov(scores.to_numpy(), rowvar=False))
+    if eigenvalues[0] <= 1e-10 * eigenvalues[-1]:
+        involved = [key for key, weight in zip(scores.columns, eigenvectors[:, 0]) if abs(weight) > 0.1]
+        problems.append(
+            Problem(
+                None,
+                None,
+                "construct scores " + ", ".join(involved),
+                "construct scores that are not an exact combination of one another: these are, so "
+                "their covariance matrix is singular and the path model cannot be fitted; check "
+                "whether columns were copied or computed from each other",
+            )
+        )
+    return problems
 
 
 def _read_bytes(path: Path) -> bytes:

@@ -266,3 +266,17 @@ def test_group_difference_tests_leave_out_tiny_groups(survey):
     assert row["groups_tested"] == "Proprietary/ OMC, Partnership / LLP"
     assert row["groups_left_out"] == "Others"
     assert row["test"] == "Welch t"
+
+
+def test_group_difference_tests_keep_their_columns_when_only_one_group_is_large_enough(survey):
+    """A class with 2 Medium firms: nothing to compare, the same columns, NaN and the reason."""
+    scores = score_constructs(survey)
+    survey = survey.copy()
+    survey["firm_size"] = pd.Categorical(
+        ["Small"] * 78 + ["Medium"] * 2, categories=list(ins.CHARACTERISTICS[0].categories), ordered=True
+    )
+    tests = de.group_difference_tests(scores, survey, "firm_size")
+    assert list(tests.columns) == de.GROUP_TEST_COLUMNS
+    assert (tests["test"] == "none (fewer than two groups large enough)").all()
+    assert tests[["statistic", "df", "p", "effect_size"]].isna().all().all()
+    assert (tests["groups_left_out"] == "Medium").all()

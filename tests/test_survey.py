@@ -9,7 +9,13 @@ import pytest
 
 from helpers import instrument as ins
 from helpers import settings
-from helpers.survey import SurveyValidationError, load_survey, recode_reverse_items, score_constructs
+from helpers.survey import (
+    MIN_FIRMS,
+    SurveyValidationError,
+    load_survey,
+    recode_reverse_items,
+    score_constructs,
+)
 
 SHIPPED = settings.SHIPPED_SURVEY_FILE
 
@@ -199,3 +205,33 @@ def test_construct_score_is_the_mean_of_recoded_items():
 def test_scores_stay_on_the_answer_scale():
     scores = score_constructs(load_survey(SHIPPED))
     assert np.all((scores >= 1) & (scores <= 5))
+
+
+# --- what cannot be analysed is refused before any lesson runs ---------------------------------
+
+
+def test_too_few_firms_are_refused_with_the_minimum_and_why(tmp_path):
+    [problem] = problems_of(write(tmp_path, shipped_table().head(MIN_FIRMS - 1)))
+    assert problem.value == f"{MIN_FIRMS - 1} firms"
+    assert problem.expected.startswith(f"at least {MIN_FIRMS} firms: ") and "large-sample" in problem.expected
+    assert isinstance(load_survey(write(tmp_path, shipped_table().head(MIN_FIRMS))), pd.DataFrame)
+
+
+def test_an_item_every_firm_answered_alike_is_named(tmp_path):
+    table = shipped_table()
+    table["mr_1"] = "3"
+    table["oe_4"] = "5"
+    problems = problems_of(write(tmp_path, table))
+    assert [(p.column, p.value) for p in problems] == [
+        ("mr_1", "every firm answered 3"),
+        ("oe_4", "every firm answered 5"),
+    ]
+
+
+def test_construct_scores_that_combine_exactly_are_named(tmp_path):
+    table = shipped_table()
+    for k in (1, 2, 3, 4):
+        table[f"gl_{k}"] = table[f"it_{k}"]  # global logistics copied from international trade
+    [problem] = problems_of(write(tmp_path, table))
+    assert problem.value == "construct scores international_trade, global_logistics"
+    assert "singular" in problem.expected
