@@ -126,7 +126,7 @@ def replicate(arguments: argparse.Namespace) -> int:
     results = results_folder(arguments)
     from tools import replicate as replication
 
-    return replication.replicate(data, results, arguments.workers)
+    return replication.replicate(data, results, arguments.workers, arguments.missing_answers)
 
 
 def test(arguments: argparse.Namespace) -> int:
@@ -195,6 +195,12 @@ def parser() -> argparse.ArgumentParser:
     )
     run = commands.add_parser("replicate", parents=[results], help="run every lesson on one dataset")
     run.add_argument("--data", help="your own survey CSV (same instrument) instead of the shipped data")
+    run.add_argument(
+        "--missing-answers",
+        choices=("refuse", "listwise"),
+        default="refuse",
+        help="blank answers: refuse the file, listing each (default), or leave out the firms that have any",
+    )
     run.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
     run.set_defaults(handler=replicate)
     check = commands.add_parser("test", help="unit tests, strict nbval, lint")

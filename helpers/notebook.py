@@ -1,8 +1,9 @@
 """What every lesson notebook does at its top and bottom: set up display, say which survey it
 analyses, save its tables and figures, check exercise answers, stamp package versions.
 
-    survey_file = None                       # the lesson's parameter cell
-    lesson = notebook.setup(survey_file)     # display settings and the kit's figure theme
+    survey_file = None                       # the lesson's parameter cell, with
+    missing_answers = "refuse"               # "listwise": leave out firms with blank answers
+    lesson = notebook.setup(survey_file, missing_answers)   # display settings, the figure theme
     survey = lesson.survey                   # the survey, validated; None means the shipped file
 
 A ``Lesson`` is built from the parameter alone: nothing is read from an environment variable or
@@ -33,14 +34,21 @@ class Lesson:
     """One lesson's data and outputs: the survey it analyses (``survey``, with its identity
     ``source``) and the folder its tables and figures go to (``results``)."""
 
-    def __init__(self, survey_file: str | os.PathLike | None = None, results: Path | None = None):
+    def __init__(
+        self,
+        survey_file: str | os.PathLike | None = None,
+        results: Path | None = None,
+        missing_answers: str = "refuse",
+    ):
         self.survey_file = None if survey_file is None else _existing(survey_file)
         self.results = settings.results_root() if results is None else Path(results)
+        self.missing_answers = missing_answers
 
     @cached_property
     def survey(self) -> pd.DataFrame:
-        """The survey, checked against the instrument (``helpers.survey.load_survey``)."""
-        return load_survey(self.survey_file)
+        """The survey, checked against the instrument (``helpers.survey.load_survey``; blank
+        answers refused, or their firms left out when ``missing_answers="listwise"``)."""
+        return load_survey(self.survey_file, self.missing_answers)
 
     @property
     def source(self) -> SurveySource:
@@ -83,13 +91,16 @@ def _existing(path: str | os.PathLike) -> Path:
     return chosen
 
 
-def setup(survey_file: str | os.PathLike | None = None) -> Lesson:
+def setup(survey_file: str | os.PathLike | None = None, missing_answers: str = "refuse") -> Lesson:
     """Call once at the top of a notebook: stable table printing and the kit's figure theme.
 
     ``survey_file`` is the notebook's parameter: None means the kit's shipped synthetic data; a
     path (absolute, or relative to the notebook's folder) makes the lesson analyse that file.
+    ``missing_answers`` is the other parameter: "refuse" (a file with blank answers is refused,
+    every blank cell listed) or "listwise" (firms with a blank answer are left out, and the
+    lesson says how many and which).
     """
-    lesson = Lesson(survey_file)
+    lesson = Lesson(survey_file, missing_answers=missing_answers)
     pd.set_option("display.precision", 3)
     pd.set_option("display.max_columns", 30)
     pd.set_option("display.width", 120)

@@ -79,6 +79,13 @@ class SurveyValidationError(ValueError):
                 f"  ... and {len(problems) - len(shown)} more (all of them: the error's "
                 ".problems list, or .problem_table())"
             )
+        blanks = sum(MISSING in problem.expected for problem in problems)
+        if blanks:
+            lines.append(
+                f"{blanks} of these are blank answers. To analyse only the firms that answered every "
+                'question, set missing_answers = "listwise" in the parameter cell (or run kit.py '
+                "replicate --missing-answers listwise); the lessons then say how many firms were left out."
+            )
         super().__init__("\n".join(lines))
 
     def problem_table(self) -> pd.DataFrame:
@@ -86,18 +93,34 @@ class SurveyValidationError(ValueError):
         return pd.DataFrame([vars(p) for p in self.problems])
 
 
+MISSING_ANSWER_RULES = ("refuse", "listwise")  # what load_survey does with blank answers
+MISSING = "(missing answer)"  # in a problem's expected text: the cell was blank
+
+
+@dataclass(frozen=True)
+class DroppedFirm:
+    """A firm left out by listwise deletion: its data row, its ID as written, its blank columns."""
+
+    row: int
+    firm_id: str
+    blank_columns: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class SurveySource:
-    """Which data a table describes: the file, its SHA-256, its firms, and whether it is the kit's
-    own synthetic dataset (same content as ``data/sme_kerala_survey.csv``)."""
+    """Which data a table describes: the file, its SHA-256, its firms (after any listwise
+    deletion), whether it is the kit's own synthetic dataset (same content as
+    ``data/sme_kerala_survey.csv``), and the firms left out for blank answers."""
 
     path: Path
     sha256: str
     n_firms: int
     shipped: bool
+    missing_answers: str = "refuse"
+    dropped: tuple[DroppedFirm, ...] = ()
 
     def describe(self) -> str:
-        """One sentence naming the data, for the top of a lesson."""
+        """One sentence naming the data, for the top of a lesson (and one on dropped firms)."""
         if self.shipped:
             return (
                 f"Data: the kit's synthetic dataset {self.path.parent.name}/{self.path.name} "
@@ -107,6 +130,22 @@ class SurveySource:
             f"Data: your survey file {self.path.name} ({self.n_firms} firms). Values the kit labels "
             "'reproduced' on its own data are labelled 'this survey' here: beside the paper's "
             "published values they describe your sample; they are not a replication check."
+            + self.describe_dropped()
+        )
+
+    def describe_dropped(self) -> str:
+        """What listwise deletion left out, or "" when nothing was."""
+        if self.missing_answers != "listwise":
+            return ""
+        if not self.dropped:
+            return " No firm had a blank answer, so listwise deletion left out none."
+        rows = ", ".join(str(firm.row) for firm in self.dropped[:10])
+        rows += " ..." if len(self.dropped) > 10 else ""
+        blanks = sum(len(firm.blank_columns) for firm in self.dropped)
+        return (
+            f" {len(self.dropped)} firm(s) with blank answers were left out (listwise deletion: a firm "
+            f"is analysed only if it answered every question; {blanks} blank cell(s) in all, data "
+            f"rows {rows}). Every result here describes the {self.n_firms} firms that remain."
         )
 
 
@@ -126,14 +165,21 @@ def source_of(table: pd.DataFrame) -> SurveySource:
     return source
 
 
-def load_survey(path: str | Path | None = None) -> pd.DataFrame:
+def load_survey(path: str | Path | None = None, missing_answers: str = "refuse") -> pd.DataFrame:
     """Read a survey export and check it against the instrument (``None``: the shipped file).
 
     Returns one row per firm (indexed by ``firm_id``): firm characteristics as ordered
     categories, platform use as True/False, Likert answers as integers 1-5 exactly as given
     (reverse-worded items are *not* recoded here; see ``score_constructs``). The table's
     ``attrs["source"]`` is its ``SurveySource``.
+
+    ``missing_answers``: ``"refuse"`` (the default) lists every blank cell as a problem;
+    ``"listwise"`` leaves out each firm with a blank cell (listwise deletion) and records which
+    in ``SurveySource.dropped``. Every other problem is refused either way.
     """
+    if missing_answers not in MISSING_ANSWER_RULES:
+        expected = " or ".join(repr(rule) for rule in MISSING_ANSWER_RULES)
+        raise ValueError(f"missing_answers = {missing_answers!r}: expected {expected}")
     path = Path(settings.SHIPPED_SURVEY_FILE if path is None else path).resolve()
     data = _read_bytes(path)
     text = _decoded(path, data)
@@ -141,27 +187,46 @@ def load_survey(path: str | Path | None = None) -> pd.DataFrame:
     problems = _column_problems(raw)
     if problems:
         raise SurveyValidationError(path, problems)
+    dropped = _blank_firms(raw) if missing_answers == "listwise" else []
+    raw = raw.drop(index=[firm.row - 1 for firm in dropped])  # rows keep their numbers in messages
+    if raw.empty:
+        no_firm = "at least one firm that answered every question; every row has a blank answer"
+        raise SurveyValidationError(path, [Problem(None, None, None, no_firm)])
     problems = _cell_problems(raw)
     if problems:
         order = {column: k for k, column in enumerate(ins.survey_columns())}
         problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
         raise SurveyValidationError(path, problems)
     survey = _typed(raw)
-    problems = analysis_problems(survey)
+    problems = analysis_problems(survey, dropped=len(dropped))
     if problems:
         raise SurveyValidationError(path, problems)
     digest = hashlib.sha256(data).hexdigest()  # of the very bytes that were checked
-    survey.attrs[SOURCE] = SurveySource(path, digest, len(survey), digest == _shipped_sha256())
+    shipped = digest == _shipped_sha256()
+    source = SurveySource(path, digest, len(survey), shipped, missing_answers, tuple(dropped))
+    survey.attrs[SOURCE] = source
     return survey
 
 
-def analysis_problems(survey: pd.DataFrame) -> list[Problem]:
+def _blank_firms(raw: pd.DataFrame) -> list[DroppedFirm]:
+    """The rows with at least one blank cell, for listwise deletion."""
+    blank = raw.apply(lambda column: column.str.strip() == "")
+    dropped = []
+    for position in raw.index[blank.any(axis=1)]:
+        columns = tuple(raw.columns[blank.loc[position]])
+        dropped.append(DroppedFirm(position + 1, raw.at[position, ins.FIRM_ID].strip(), columns))
+    return dropped
+
+
+def analysis_problems(survey: pd.DataFrame, dropped: int = 0) -> list[Problem]:
     """What makes a well-formed survey impossible to analyse, each naming the item or construct:
-    too few firms, an item every firm answered alike, construct scores that are an exact
-    combination of one another (their covariance matrix is singular)."""
+    too few firms (``dropped``: how many listwise deletion left out), an item every firm
+    answered alike, construct scores that are an exact combination of one another (their
+    covariance matrix is singular)."""
     if len(survey) < MIN_FIRMS:
         expected = f"at least {MIN_FIRMS} firms: {FEWEST_FIRMS_WHY}"
-        return [Problem(None, None, f"{len(survey)} firms", expected)]
+        after = f" (after leaving out {dropped} with blank answers)" if dropped else ""
+        return [Problem(None, None, f"{len(survey)} firms{after}", expected)]
     problems = []
     for column in ins.item_columns():
         answers = survey[column].unique()
@@ -315,13 +380,13 @@ def _column_problems(raw: pd.DataFrame) -> list[Problem]:
 
 def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
     problems: list[Problem] = []
-    rows = range(1, len(raw) + 1)
+    rows = [position + 1 for position in raw.index]  # data rows as numbered in the file
     cells = {column: raw[column].str.strip() for column in raw.columns}
 
     seen: dict[int, int] = {}
     for row, value in zip(rows, cells[ins.FIRM_ID]):
         if value == "":
-            problems.append(Problem(row, ins.FIRM_ID, value, "a firm ID (missing answer)"))
+            problems.append(Problem(row, ins.FIRM_ID, value, f"a firm ID {MISSING}"))
         elif not (value.isascii() and value.isdigit()) or int(value) == 0:
             problems.append(Problem(row, ins.FIRM_ID, value, "a positive whole number"))
         elif int(value) in seen:
@@ -335,7 +400,7 @@ def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
         allowed = characteristic.categories
         for row, value in zip(rows, cells[characteristic.column]):
             if value not in allowed:
-                what = "an answer (missing answer): " if value == "" else ""
+                what = f"an answer {MISSING}: " if value == "" else ""
                 problems.append(
                     Problem(row, characteristic.column, value, what + "one of " + " | ".join(allowed))
                 )
@@ -343,14 +408,14 @@ def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
     for column in ins.platform_columns():
         for row, value in zip(rows, cells[column]):
             if value not in (ins.YES, ins.NO):
-                what = "an answer (missing answer): " if value == "" else ""
+                what = f"an answer {MISSING}: " if value == "" else ""
                 problems.append(Problem(row, column, value, f"{what}{ins.YES} or {ins.NO}"))
 
     scale = f"a whole number from {ins.LIKERT_MIN} to {ins.LIKERT_MAX}"
     for column in ins.item_columns():
         for row, value in zip(rows, cells[column]):
             if value == "":
-                problems.append(Problem(row, column, value, f"an answer (missing answer): {scale}"))
+                problems.append(Problem(row, column, value, f"an answer {MISSING}: {scale}"))
             elif _likert_answer(value) is None:
                 problems.append(Problem(row, column, value, f"{scale} ({_why_not_an_answer(value)})"))
     return problems

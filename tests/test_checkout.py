@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from kit_processes import (
     POSIX_SIGNALS,
@@ -54,18 +55,23 @@ WHERE_FROM = (
 )
 
 
+def kit_with_one_lesson(folder: Path, lesson: str) -> Path:
+    """A copy of the kit whose only lesson is ``lesson``, ending by printing where its code and
+    data came from."""
+    copy = folder / "kit"
+    shutil.copytree(ROOT, copy, ignore=IGNORED)
+    for other in (copy / "notebooks").glob("[0-9][0-9]_*.ipynb"):
+        if other.name != lesson:
+            other.unlink()
+    notebook = nbformat.read(copy / "notebooks" / lesson, as_version=4)
+    notebook.cells.append(new_code_cell(WHERE_FROM))
+    nbformat.write(notebook, copy / "notebooks" / lesson)
+    return copy
+
+
 @pytest.fixture
 def copied_kit(tmp_path) -> Path:
-    """A copy of the kit with one lesson, which ends by printing where its code and data came from."""
-    copy = tmp_path / "copy" / "kit"
-    shutil.copytree(ROOT, copy, ignore=IGNORED)
-    lessons = sorted((copy / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    for lesson in lessons[1:]:
-        lesson.unlink()
-    notebook = nbformat.read(lessons[0], as_version=4)
-    notebook.cells.append(new_code_cell(WHERE_FROM))
-    nbformat.write(notebook, lessons[0])
-    return copy
+    return kit_with_one_lesson(tmp_path / "copy", "00_the_study.ipynb")
 
 
 def where_from(results: Path) -> list[str]:
@@ -339,3 +345,37 @@ def test_a_moved_kit_is_noticed_by_the_venv_stamp(tmp_path, monkeypatch):
 def test_the_book_refuses_a_run_it_does_not_know(tmp_path):
     with pytest.raises(book.RunRefused, match="there is no run class-0123 in"):
         book.choose_edition(tmp_path, "class-0123")
+
+
+def test_listwise_deletion_leaves_out_the_firms_with_blank_answers_and_says_so(tmp_path, class_survey):
+    kit = kit_with_one_lesson(tmp_path, "01_questionnaire_and_data.ipynb")
+    table = pd.read_csv(class_survey, dtype=str, keep_default_na=False)
+    table.loc[[3, 10], "mr_2"] = ""
+    table.loc[10, "firm_size"] = " "
+    blanks = tmp_path / "class with blanks.csv"
+    table.to_csv(blanks, index=False)
+    refused = run_kit("replicate", "--data", str(blanks), "--results", str(tmp_path / "r"), root=kit)
+    assert refused.returncode == 1 and 'missing_answers = "listwise"' in refused.stdout
+    assert "--missing-answers listwise" in refused.stdout
+    result = run_kit(
+        "replicate",
+        "--data",
+        str(blanks),
+        "--missing-answers",
+        "listwise",
+        "--results",
+        str(tmp_path / "r"),
+        root=kit,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "r" / "latest" / "run.json").read_text())
+    assert manifest["dataset"]["missing_answers"] == "listwise"
+    assert manifest["dataset"]["n_firms"] == len(table) - 2
+    assert [(firm["row"], firm["blank_columns"]) for firm in manifest["dataset"]["firms_left_out"]] == [
+        (4, ["mr_2"]),
+        (11, ["firm_size", "mr_2"]),
+    ]
+    assert manifest["kit"]["command"][-4:-2] == ["--missing-answers", "listwise"]
+    lesson = (tmp_path / "r" / "latest" / "notebooks" / "01_questionnaire_and_data.ipynb").read_text()
+    assert "missing_answers = 'listwise'" in lesson  # the injected parameter
+    assert "2 firm(s) with blank answers were left out" in lesson and "data rows 4, 11" in lesson

@@ -85,6 +85,8 @@ def test_a_run_records_what_it_analysed_how_and_when(class_run, class_survey):
         "sha256": digest,
         "n_firms": firms,
         "shipped": False,
+        "missing_answers": "refuse",
+        "firms_left_out": [],
     }
     assert manifest["started"] <= manifest["finished"]
     lessons = [p.name for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
@@ -138,7 +140,7 @@ def lesson_with_survey_file(tmp_path, lesson, survey_file):
     """A copy of a lesson, beside the original, whose survey_file parameter names ``survey_file``."""
     notebook = nbformat.read(ROOT / "notebooks" / lesson, as_version=4)
     parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
-    assert len(parameters) == 1 and parameters[0].source.rstrip().endswith("survey_file = None")
+    assert len(parameters) == 1 and "\nsurvey_file = None\n" in parameters[0].source
     parameters[0].source = parameters[0].source.replace(
         "survey_file = None", f"survey_file = {str(survey_file)!r}"
     )
@@ -147,7 +149,7 @@ def lesson_with_survey_file(tmp_path, lesson, survey_file):
     return path
 
 
-def test_every_notebook_that_reads_the_survey_has_the_survey_file_parameter():
+def test_every_notebook_that_reads_the_survey_has_the_survey_file_and_missing_answers_parameters():
     notebooks = ROOT / "notebooks"
     lessons_and_exercises = [
         *sorted(notebooks.glob("0[1-9]_*.ipynb")),
@@ -159,13 +161,14 @@ def test_every_notebook_that_reads_the_survey_has_the_survey_file_parameter():
         notebook = nbformat.read(lesson, as_version=4)
         parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
         assert len(parameters) == 1, lesson.name
-        *comments, assignment = parameters[0].source.splitlines()
-        assert assignment == "survey_file = None" and all(line.startswith("# ") for line in comments)
+        *comments, survey_file, missing_answers = parameters[0].source.splitlines()
+        assert survey_file == "survey_file = None" and missing_answers == 'missing_answers = "refuse"'
+        assert all(line.startswith("# ") for line in comments)
         assert "ruff" not in parameters[0].source, lesson.name  # the exercises' lint note goes on the setup
         setup = next(
             cell for cell in notebook.cells if cell.cell_type == "code" and cell is not parameters[0]
         )
-        assert "lesson = notebook.setup(survey_file)" in setup.source, lesson.name
+        assert "lesson = notebook.setup(survey_file, missing_answers)" in setup.source, lesson.name
 
 
 def test_the_notebook_parameter_chooses_the_file_and_a_bad_one_stops_with_its_error(

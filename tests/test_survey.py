@@ -15,6 +15,7 @@ from helpers.survey import (
     load_survey,
     recode_reverse_items,
     score_constructs,
+    source_of,
 )
 
 SHIPPED = settings.SHIPPED_SURVEY_FILE
@@ -235,3 +236,65 @@ def test_construct_scores_that_combine_exactly_are_named(tmp_path):
     [problem] = problems_of(write(tmp_path, table))
     assert problem.value == "construct scores international_trade, global_logistics"
     assert "singular" in problem.expected
+
+
+# --- blank answers: refused by default, or their firms left out on request ---------------------
+
+
+def with_blanks(tmp_path) -> Path:
+    table = shipped_table()
+    table.loc[3, "mr_2"] = ""
+    table.loc[3, "ia_1"] = " "
+    table.loc[10, "firm_size"] = ""
+    return write(tmp_path, table)
+
+
+def test_blank_answers_are_refused_by_default_with_the_way_forward(tmp_path):
+    with pytest.raises(SurveyValidationError) as caught:
+        load_survey(with_blanks(tmp_path))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, "mr_2"), (4, "ia_1"), (11, "firm_size")]
+    assert "3 of these are blank answers" in str(caught.value)
+    assert 'missing_answers = "listwise"' in str(caught.value) and "--missing-answers listwise" in str(
+        caught.value
+    )
+
+
+def test_listwise_deletion_leaves_out_the_firms_with_a_blank_and_records_them(tmp_path):
+    survey = load_survey(with_blanks(tmp_path), missing_answers="listwise")
+    source = source_of(survey)
+    assert len(survey) == source.n_firms == 188
+    assert [(firm.row, firm.blank_columns) for firm in source.dropped] == [
+        (4, ("mr_2", "ia_1")),
+        (11, ("firm_size",)),
+    ]
+    assert 4 not in survey.index and 11 not in survey.index  # the shipped firm IDs are the row numbers
+    described = source.describe()
+    assert "2 firm(s) with blank answers were left out" in described and "data rows 4, 11" in described
+    assert "3 blank cell(s)" in described and "the 188 firms that remain" in described
+
+
+def test_listwise_deletion_still_refuses_every_other_problem_with_its_row(tmp_path):
+    table = shipped_table()
+    table.loc[3, "mr_2"] = ""
+    table.loc[20, "it_1"] = "9"
+    with pytest.raises(SurveyValidationError) as caught:
+        load_survey(write(tmp_path, table), missing_answers="listwise")
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(21, "it_1", "9")]
+
+
+def test_listwise_deletion_that_leaves_too_few_firms_says_how_many_it_left_out(tmp_path):
+    table = shipped_table().head(MIN_FIRMS + 1)
+    table.loc[[0, 1], "oe_1"] = ""
+    [problem] = problems_of_listwise(write(tmp_path, table))
+    assert problem.value == f"{MIN_FIRMS - 1} firms (after leaving out 2 with blank answers)"
+
+
+def problems_of_listwise(path: Path) -> list:
+    with pytest.raises(SurveyValidationError) as caught:
+        load_survey(path, missing_answers="listwise")
+    return caught.value.problems
+
+
+def test_an_unknown_missing_answers_rule_is_named():
+    with pytest.raises(ValueError, match="missing_answers = 'pairwise': expected 'refuse' or 'listwise'"):
+        load_survey(missing_answers="pairwise")

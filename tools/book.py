@@ -120,8 +120,10 @@ class Edition:
             if dataset["shipped"]
             else f"{Path(dataset['path']).name} (not the shipped data"
         )
+        left_out = len(dataset.get("firms_left_out", []))
+        blanks = f"; {left_out} firm(s) with blank answers left out" if left_out else ""
         return (
-            f"Data: {data}, {dataset['n_firms']} firms, SHA-256 {dataset['sha256'][:12]}). "
+            f"Data: {data}, {dataset['n_firms']} firms{blanks}, SHA-256 {dataset['sha256'][:12]}). "
             f"Outputs: run {self.run.name} of kit.py replicate, finished {self.manifest['finished']}."
         )
 

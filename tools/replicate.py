@@ -21,10 +21,11 @@ from tools import runs, stopping
 from tools.notebook_runner import all_ran, lesson_notebooks, run_notebooks
 
 
-def replicate(data: Path | None, results: Path, workers: int) -> int:
-    """Run every lesson on ``data`` (None: the shipped survey) into a run folder under ``results``."""
+def replicate(data: Path | None, results: Path, workers: int, missing_answers: str = "refuse") -> int:
+    """Run every lesson on ``data`` (None: the shipped survey) into a run folder under ``results``;
+    ``missing_answers="listwise"`` analyses only the firms without blank answers."""
     try:  # a file that does not follow the instrument stops here, before any notebook runs
-        survey = load_survey(data)
+        survey = load_survey(data, missing_answers)
     except SurveyValidationError as error:
         return invalid_data(error, data, results)
     source = source_of(survey)
@@ -33,9 +34,12 @@ def replicate(data: Path | None, results: Path, workers: int) -> int:
         "sha256": source.sha256,
         "n_firms": source.n_firms,
         "shipped": source.shipped,
+        "missing_answers": missing_answers,
+        "firms_left_out": [vars(firm) for firm in source.dropped],
     }
+    name = runs.run_name(source.path, source.sha256) + ("-listwise" if missing_answers == "listwise" else "")
     try:
-        run = runs.Run(results, runs.run_name(source.path, source.sha256), dataset, command_line())
+        run = runs.Run(results, name, dataset, command_line())
     except runs.RunBusy as busy:
         print(f"Not started: {busy}.")
         return 1
@@ -48,9 +52,12 @@ def replicate(data: Path | None, results: Path, workers: int) -> int:
 
 def run_lessons(run: runs.Run, source, results: Path, workers: int) -> int:
     described = "the kit's shipped synthetic data" if source.shipped else str(source.path)
-    print(f"Replicating on {described} ({source.n_firms} firms)\nRun folder (while it runs): {run.building}")
+    print(f"Replicating on {described} ({source.n_firms} firms).{source.describe_dropped()}")
+    print(f"Run folder (while it runs): {run.building}")
     os.environ["KIT_RESULTS_DIR"] = str(run.building)  # the lessons write their tables and figures there
     parameters = {"survey_file": str(source.path)} if not source.shipped else {}
+    if source.missing_answers != "refuse":
+        parameters["missing_answers"] = source.missing_answers
     start = time.perf_counter()
     timings = results / "notebook_seconds.json"
     try:
