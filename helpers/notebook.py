@@ -73,11 +73,26 @@ class Lesson:
         """Save a figure to <results>/figures and show it (``helpers.figures.save_figure``)."""
         figures.save_figure(figure, name, formats, settings.results_dir("figures", self.results))
 
+    def say(self, text: str) -> None:
+        """Show a sentence computed from the results (``helpers.statements``) as Markdown."""
+        say(text)
+
     def check(self, exercise_id: str, answer) -> bool:
         """Check an exercise answer against the value computed from this lesson's survey."""
         from helpers import exercises
 
         return exercises.check(exercise_id, answer, self.survey)
+
+
+def say(text: str) -> None:
+    """Show ``text`` as Markdown in a notebook, with the same text as its plain form (so the
+    stored output that the tests compare is the sentence itself); print it elsewhere."""
+    if settings.inside_a_notebook():
+        from IPython.display import display
+
+        display({"text/markdown": text, "text/plain": text}, raw=True)
+    else:
+        print(text)
 
 
 def _existing(path: str | os.PathLike) -> Path:

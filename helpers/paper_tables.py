@@ -61,7 +61,9 @@ def _fit_index_table(fit, paper: pd.DataFrame, names: dict[str, str]) -> pd.Data
 def table5_paths(fit, alpha: float = ALPHA) -> pd.DataFrame:
     """Table 5: each hypothesis with its standardized path (β = lavaan's std.all), p, decision.
 
-    A hypothesis is "Supported" when its path's two-sided p is below ``alpha`` (.05).
+    Each hypothesis predicts a positive effect, so it is "Supported" when its path is positive
+    and its two-sided p is below ``alpha`` (.05); a significant negative path is "Not supported
+    (opposite sign)".
     """
     estimates = fit.parameter_estimates()
     regressions = estimates[estimates["op"] == "~"].set_index(["rhs", "lhs"])
@@ -78,10 +80,17 @@ def table5_paths(fit, alpha: float = ALPHA) -> pd.DataFrame:
                 "b": path["est"],
                 "se": path["se"],
                 "p": path["pvalue"],
-                "decision": "Supported" if path["pvalue"] < alpha else "Not supported",
+                "decision": decision(path["std_all"], path["pvalue"], alpha),
             }
         )
     return pd.DataFrame(rows)
+
+
+def decision(beta: float, p: float, alpha: float = ALPHA) -> str:
+    """The decision on a hypothesis of a positive effect, from its path's β and p."""
+    if p >= alpha:
+        return "Not supported"
+    return "Supported" if beta > 0 else "Not supported (opposite sign)"
 
 
 def compare_with_published(fit) -> pd.DataFrame:

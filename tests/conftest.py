@@ -22,3 +22,11 @@ def class_survey(tmp_path_factory):
     path = tmp_path_factory.mktemp("class") / "class_survey.csv"
     synthetic.write_survey(path, seed=7)
     return path
+
+
+@pytest.fixture(scope="session")
+def battery(tmp_path_factory):
+    """The shipped survey and the battery of class surveys (tests/survey_battery.py), analysed."""
+    from battery_results import analyse_battery
+
+    return analyse_battery(tmp_path_factory.mktemp("battery"))
