@@ -41,10 +41,19 @@ def capitalized(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
 def count_of(k: int, n: int, noun: str) -> str:
-    """'all 8 paths', 'none of the 8 paths', '5 of the 8 paths'."""
+    """'all eight paths', 'none of the eight paths', '5 of the eight paths'."""
+    total = NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
     if k == n:
-        return f"all {n} {noun}"
+        return f"all {total} {noun}"
     if k == 0:
-        return f"none of the {n} {noun}"
-    return f"{k} of the {n} {noun}"
+        return f"none of the {total} {noun}"
+    return f"{k} of the {total} {noun}"
+
+
+# The lessons' modules, importable as ``statements.path_analysis`` etc. after ``from helpers
+# import statements`` (below the shared wording, which they import).
+from helpers.statements import alternatives, path_analysis, robustness  # noqa: E402, F401

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import instrument as ins
-from helpers.statements import ALPHA, capitalized, listing, number, p_text
+from helpers.statements import ALPHA, listing, number, p_text
 from helpers.survey import SurveySource
 
 NUMBER_WORDS = {3: "three", 4: "four", 7: "seven"}
@@ -202,7 +202,6 @@ def what_this_means(table2: pd.DataFrame, table5: pd.DataFrame, source: SurveySo
 
 
 __all__ = [
-    "capitalized",
     "explained_variance",
     "fit_indices",
     "hypotheses",

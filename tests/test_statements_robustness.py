@@ -1,0 +1,164 @@
+"""Lesson 05's computed sentences against the tables they summarise, on every survey of the
+battery (bootstraps of 1000 resamples: the sentences follow whatever the table says)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from helpers import alternative_models, paper_model, robustness, settings
+from helpers.statements import alternatives as say_models
+from helpers.statements import robustness as say
+
+MEMBERS = ["shipped", "class_40_two_medium", "class_60", "model_rejected", "weak_paths", "non_normal"]
+
+
+class Lesson05:
+    """The tables lesson 05 computes, for one survey."""
+
+    def __init__(self, analysed):
+        scores = analysed.scores
+        self.source = analysed.source
+        self.boot = robustness.bootstrap_paths(scores, n_resamples=1000, seed=settings.SEED)
+        self.summary = self.boot.summary()
+        self.errors = robustness.standard_errors(scores)
+        self.bollen_stine = robustness.bollen_stine_table(
+            robustness.bollen_stine(scores, n_resamples=1000, seed=settings.SEED)
+        )
+        fits = paper_model.fit_variants(scores)
+        self.comparison = alternative_models.compare_models(scores, fits)
+        self.tests = alternative_models.model_comparison_tests(scores, fits)
+        self.mod = alternative_models.modification_indices(scores)
+        self.table5 = robustness.table5_comparison(self.summary, self.errors)
+
+
+@pytest.fixture(scope="module")
+def lessons(battery):
+    return {name: Lesson05(battery[name]) for name in MEMBERS}
+
+
+@pytest.fixture(params=MEMBERS)
+def lesson(request, lessons):
+    return lessons[request.param]
+
+
+def standardized(summary, kind):
+    return summary.loc[kind].xs("β", level="scale")
+
+
+def test_the_path_sentence_names_every_interval_that_includes_zero(lesson):
+    text = say.path_intervals(lesson.summary)
+    paths = standardized(lesson.summary, "path")
+    spanning = paths[(paths["bc_lower"] <= 0) & (paths["bc_upper"] >= 0)]
+    if spanning.empty and (paths["bc_lower"] > 0).all():
+        assert text.startswith("Every interval stays above zero")
+    else:
+        named = re.search(r"The intervals of (.*?) include zero", text).group(1)
+        assert all(path in named for path in spanning.index)
+        assert sum(path in named for path in paths.index) == len(spanning)
+
+
+def test_the_r_squared_sentence_names_the_least_explained_outcome(lesson):
+    text = say.r_squared_intervals(lesson.summary)
+    r_squared = lesson.summary.loc["R²"].xs("R²", level="scale").loc[["MR", "IA", "OE"]]
+    assert text.startswith(say.outcome_name(r_squared["estimate"].idxmin()).capitalize())
+    assert ("reaches down to zero" in text) == (r_squared["bc_lower"].min() < 0.005)
+
+
+def test_the_indirect_effect_sentence_counts_the_intervals_that_exclude_zero(lesson):
+    text = say.indirect_effects(lesson.summary)
+    indirect = standardized(lesson.summary, "indirect")["excludes_zero"].astype(bool)
+    totals = standardized(lesson.summary, "total indirect")["excludes_zero"].astype(bool)
+    if indirect.all() and totals.all():
+        assert text.startswith("Every BC interval excludes zero")
+    elif indirect.any():
+        assert text.startswith(f"{indirect.sum()} of the six specific indirect effects")
+    else:
+        assert text.startswith("None of the six specific indirect effects")
+    largest = standardized(lesson.summary, "total indirect")["estimate"].idxmax()
+    assert f"The total indirect effect on {say.outcome_name(largest.split(' → ')[1].split(' ')[0])}" in text
+
+
+def test_the_bootstrap_shape_sentence_follows_the_skew_and_the_interval_gaps(lesson):
+    text = say.bootstrap_shapes(lesson.boot.draws, lesson.summary)
+    assert ("almost coincide" in text) != ("differ by up to" in text)
+
+
+def test_the_robust_se_sentence_names_every_path_whose_decision_changes(lesson):
+    text = say.robust_standard_errors(lesson.errors)
+    paths = lesson.errors[lesson.errors["op"] == "~"]
+    changed = paths[(paths["p_ml"] < 0.05) != (paths["p_robust"] < 0.05)]
+    assert ("no conclusion changes" in text) == changed.empty
+    assert all(path in text for path in changed["parameter"])
+    largest = int(np.round(100 * (paths["se_ratio"] - 1).abs().max()))
+    assert f"at most about {largest}%" in text
+
+
+def test_the_bollen_stine_sentence_follows_both_p_values(lesson):
+    text = say.bollen_stine(lesson.bollen_stine)
+    row = lesson.bollen_stine.iloc[0]
+    normal, bootstrap = row["p_normal_theory"] < 0.05, row["p_bollen_stine"] < 0.05
+    if normal and bootstrap:
+        assert "the data reject the model's restrictions" in text
+    elif not normal and not bootstrap:
+        assert "compatible with the data" in text
+    else:
+        assert "They disagree" in text
+    assert ("higher than the chi-square" in text) == (row["bootstrap_mean_chi_square"] > row["df"])
+
+
+def test_the_model_comparison_sentence_names_the_lowest_aic_and_bic(lesson):
+    text = say_models.model_comparison(lesson.comparison)
+    best_aic, best_bic = lesson.comparison["aic"].idxmin(), lesson.comparison["bic"].idxmin()
+    if best_aic == best_bic == "paper":
+        assert text.startswith("The paper's model has the lowest of both.")
+    else:
+        for best in {best_aic, best_bic} - {"paper"}:
+            assert lesson.comparison.loc[best, "description"] in text
+    direct_better = lesson.comparison.loc["direct", "aic"] < lesson.comparison.loc["paper", "aic"]
+    assert ("improves the fit" in text) == direct_better
+
+
+def test_the_nested_test_sentence_follows_the_direct_path_and_covariance_tests(lesson):
+    text = say_models.nested_tests(lesson.tests, lesson.summary)
+    p = lesson.tests.set_index(["restricted", "full"])["pvalue"]
+    assert ("The direct paths are needed" in text) == (p[("paper", "direct")] < 0.05)
+    assert ("The residual covariances are needed" in text) == (p[("orthogonal", "paper")] < 0.05)
+
+
+def test_the_modification_index_sentence_counts_the_mis_above_3_84(lesson):
+    text = say_models.modification_indices(lesson.mod)
+    over = int((lesson.mod["mi"] >= 3.84).sum())
+    if over == 0:
+        assert text.startswith("No MI")
+    else:
+        assert text.startswith("One MI exceeds" if over == 1 else f"{over} MIs exceed")
+        assert lesson.mod.iloc[0]["path"] in text
+
+
+def test_the_inference_agreement_sentence_names_every_split_decision(lesson):
+    text = say_models.inference_agreement(lesson.table5)
+    ml, robust = lesson.table5["p_ml"] < 0.05, lesson.table5["p_robust"] < 0.05
+    bootstrap = (lesson.table5["bc_lower"] > 0) | (lesson.table5["bc_upper"] < 0)
+    split = lesson.table5.index[(ml != robust) | (ml != bootstrap)]
+    assert ("ML, robust and bootstrap inference agree." in text) == split.empty
+    assert all(f"{code} (" in text for code in split)
+
+
+def test_the_conclusion_counts_what_the_checks_found(lesson):
+    text = say_models.what_this_means(
+        lesson.source, lesson.summary, lesson.table5, lesson.bollen_stine, lesson.comparison, lesson.tests
+    )
+    paths = standardized(lesson.summary, "path")
+    clear = int(((paths["bc_lower"] > 0) | (paths["bc_upper"] < 0)).sum())
+    if lesson.source.shipped and clear == 8:  # (with 1000 resamples one interval may touch zero)
+        assert text.startswith("On the kit's data the paper's conclusions are robust")
+        return
+    words = {8: "all eight paths", 0: "none of the eight paths"}
+    data = "the kit's data" if lesson.source.shipped else "this survey"
+    assert text.startswith(f"On {data} {words.get(clear, f'{clear} of the eight paths')}")
+    firms = lesson.source.n_firms
+    whose = f"the kit's {firms} simulated firms" if lesson.source.shipped else f"the {firms} firms of your"
+    assert whose in text
