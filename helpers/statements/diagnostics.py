@@ -241,11 +241,11 @@ def summary_table(
     if _largest_shape(normality) >= 1:
         shape_row = f"not small: skewness {normality['skewness'].min():.2f} to {normality['skewness'].max():.2f}, kurtosis {normality['kurtosis'].min():.2f} to {normality['kurtosis'].max():.2f}"
     elif flagged.empty:
-        shape_row = "small; no construct with |z| > 1.96"
+        shape_row = "small; no construct with a z beyond ±1.96"
     elif len(flagged) == 1 and abs(flagged["skewness_z"].iloc[0]) > Z:
         shape_row = "small; one construct slightly skewed"
     else:
-        shape_row = f"small; {len(flagged)} construct(s) with |z| > 1.96"
+        shape_row = f"small; {len(flagged)} construct(s) with a z beyond ±1.96"
     p = _mardia_p(mardia_table)
     mardia_row = (
         "not rejected"
