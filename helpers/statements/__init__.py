@@ -56,4 +56,4 @@ def count_of(k: int, n: int, noun: str) -> str:
 
 # The lessons' modules, importable as ``statements.path_analysis`` etc. after ``from helpers
 # import statements`` (below the shared wording, which they import).
-from helpers.statements import alternatives, descriptives, diagnostics, path_analysis, robustness  # noqa: E402, F401
+from helpers.statements import alternatives, audit, descriptives, diagnostics, path_analysis, robustness  # noqa: E402, F401
