@@ -21,6 +21,8 @@ def pytest_configure(config: pytest.Config) -> None:
 # Then the notebooks, then the many short unit-test files, which fill the gaps.
 SLOWEST_FIRST = (
     "tests/test_own_data.py",
+    "tests/test_battery_small_class.py",
+    "tests/test_battery_lessons.py",
     "tests/test_runs.py",
     "tests/test_checkout.py",
     "tests/test_book.py",
