@@ -12,34 +12,16 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers import settings
-
-NUMBER, WHOLE_NUMBER, NAME = "a number", "a whole number", "a name"
+from helpers import self_checks, settings
+from helpers.answers import CHOICE, NAME, WHOLE_NUMBER, Answer
 
 # ---------------------------------------------------------------------------------------------
 # Checking answers
 # ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Answer:
-    """How one exercise is checked.
-
-    ``expected`` computes the right answer from a survey (a number, or for ``NAME`` the set of
-    accepted names); ``tolerance`` is absolute, or a fraction of the expected value when
-    ``relative``; ``hint`` helps without giving the value away.
-    """
-
-    expected: Callable[[pd.DataFrame], float | set[str]]
-    hint: str
-    kind: str = NUMBER
-    tolerance: float = 0.0
-    relative: bool = False
 
 
 def check(exercise_id: str, answer, survey: pd.DataFrame) -> bool:
@@ -77,6 +59,13 @@ def _as_kind(answer, kind: str) -> tuple[object, str]:
         return None, (
             f"This exercise expects {kind}, but your answer holds {answer.size} values; "
             "pick the one the exercise asks for (e.g. with .loc[...])."
+        )
+    if kind == CHOICE:
+        if isinstance(answer, str) and re.fullmatch(r"\s*\(?[a-zA-Z]\)?\s*", answer):
+            return answer.strip(" ()").lower(), ""
+        return None, (
+            f'This question expects {kind}, in quotes (e.g. "b"), but your answer is '
+            f"{repr(answer) if isinstance(answer, str) else _describe(answer)}."
         )
     if kind == NAME:
         if isinstance(answer, str) and answer.strip():
@@ -134,6 +123,8 @@ def _describe(answer) -> str:
 
 
 def _matches(value, expected, entry: Answer) -> bool:
+    if entry.kind == CHOICE:
+        return value in expected
     if entry.kind == NAME:
         return _normalised(value) in {_normalised(name) for name in expected}
     allowed = entry.tolerance * abs(expected) if entry.relative else entry.tolerance
@@ -147,7 +138,7 @@ def _normalised(name: str) -> str:
 
 def _direction(value, expected, entry: Answer) -> str:
     """For numbers, whether the answer is too high or too low (not by how much)."""
-    if entry.kind == NAME:
+    if entry.kind in (NAME, CHOICE):
         return ""
     return " (Your number is too high.)" if value > expected else " (Your number is too low.)"
 
@@ -278,7 +269,7 @@ def _n_for_90_percent_gl_ia(survey: pd.DataFrame) -> float:
     return power.analytic_n("global_logistics", "innovation_agility", power=0.90)
 
 
-REGISTRY: dict[str, Answer] = {
+EXERCISES: dict[str, Answer] = {
     "01.1": Answer(
         _lowest_mean_construct,
         "compare the column means of `scores` (`scores.mean()`) and give the column name of the "
@@ -367,3 +358,8 @@ REGISTRY: dict[str, Answer] = {
         relative=True,
     ),
 }
+
+
+# The exercises (checked in the solution notebooks, ids "02.1") and the lessons' self-checks
+# (checked inside the lesson, ids "02.a"; helpers/self_checks.py)
+REGISTRY: dict[str, Answer] = {**EXERCISES, **self_checks.REGISTRY}

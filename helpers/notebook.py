@@ -77,6 +77,10 @@ class Lesson:
         """Show a sentence computed from the results (``helpers.statements``) as Markdown."""
         say(text)
 
+    def same_result(self, kit_value, standard_value, what: str, tolerance: float = 1e-6) -> None:
+        """Show that the kit's helper and the field's standard call agree (``same_result``)."""
+        same_result(kit_value, standard_value, what, tolerance)
+
     def check(self, exercise_id: str, answer) -> bool:
         """Check an exercise answer against the value computed from this lesson's survey."""
         from helpers import exercises
@@ -93,6 +97,52 @@ def say(text: str) -> None:
         display({"text/markdown": text, "text/plain": text}, raw=True)
     else:
         print(text)
+
+
+def same_result(kit_value, standard_value, what: str, tolerance: float = 1e-6) -> None:
+    """Say that two computations of the same numbers agree, or stop with the difference.
+
+    A lesson runs a central step once with the field's standard library (semopy, scipy.stats,
+    pingouin, statsmodels) and once with the kit's helper; this cell shows that they agree.
+    Numbers, arrays, Series and DataFrames are compared value by value, aligned on their labels
+    (the labels must be the same). The printed sentence does not show the difference itself,
+    which varies in the last bits between machines; a difference above ``tolerance`` raises.
+    """
+    import numpy as np
+
+    kit_table, standard_table = _as_frame(kit_value), _as_frame(standard_value)
+    if kit_table.shape != standard_table.shape or not (
+        kit_table.index.equals(standard_table.index) and kit_table.columns.equals(standard_table.columns)
+    ):
+        kit_table, standard_table = kit_table.align(standard_table)
+        if kit_table.isna().to_numpy().any() or standard_table.isna().to_numpy().any():
+            raise AssertionError(f"{what}: the two results do not hold the same rows and columns")
+    kit_numbers = kit_table.to_numpy(dtype=float)
+    standard_numbers = standard_table.to_numpy(dtype=float)
+    difference = np.abs(kit_numbers - standard_numbers)
+    if (
+        not np.all(np.isfinite(kit_numbers) == np.isfinite(standard_numbers))
+        or np.nanmax(np.where(np.isfinite(difference), difference, 0.0), initial=0.0) > tolerance
+    ):
+        largest = np.nanmax(difference)
+        raise AssertionError(f"{what}: the two results differ by up to {largest:.3g} (allowed {tolerance:g})")
+    count = int(kit_numbers.size)
+    values = "1 value" if count == 1 else f"{count} values"
+    say(
+        f"**Same result.** {what}: the kit's helper and the standard call agree to within "
+        f"{tolerance:g} ({values} compared)."
+    )
+
+
+def _as_frame(value) -> pd.DataFrame:
+    if isinstance(value, pd.DataFrame):
+        return value
+    if isinstance(value, pd.Series):
+        return value.to_frame("value")
+    import numpy as np
+
+    array = np.atleast_1d(np.asarray(value, dtype=float))
+    return pd.DataFrame(array.reshape(len(array), -1))
 
 
 def _existing(path: str | os.PathLike) -> Path:

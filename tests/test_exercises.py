@@ -59,8 +59,8 @@ def test_every_lesson_has_two_to_four_exercises_with_a_check(lesson):
 
 def test_every_check_id_is_registered_and_used():
     used = [i for solution in builder.solution_paths() for i in builder.check_ids(solution)]
-    assert set(used) <= set(exercises.REGISTRY), set(used) - set(exercises.REGISTRY)
-    assert set(exercises.REGISTRY) <= set(used), "registered answers no solution checks"
+    assert set(used) <= set(exercises.EXERCISES), set(used) - set(exercises.EXERCISES)
+    assert set(exercises.EXERCISES) <= set(used), "registered answers no solution checks"
 
 
 def test_exercises_section_replaces_only_its_own_text():
@@ -275,3 +275,19 @@ def test_answers_are_computed_from_the_lessons_survey(class_survey, capsys):
     assert lesson.check("01.3", theirs) is True
     assert lesson.check("01.3", answer_01_3()) is False
     capsys.readouterr()
+
+
+def test_a_self_check_takes_the_letter_of_a_choice(monkeypatch, capsys):
+    from helpers import answers
+
+    monkeypatch.setitem(
+        exercises.REGISTRY,
+        "99.a",
+        answers.Answer(lambda survey: {"b"}, "reread the formula", kind=answers.CHOICE),
+    )
+    assert exercises.check("99.a", " (B) ", SURVEY)
+    assert not exercises.check("99.a", "c", SURVEY)
+    assert "Hint: reread the formula" in capsys.readouterr().out
+    assert not exercises.check("99.a", 2, SURVEY)
+    assert not exercises.check("99.a", "bc", SURVEY)
+    assert capsys.readouterr().out.count('in quotes (e.g. "b")') == 2

@@ -1,6 +1,7 @@
 """A lesson's survey comes from its parameter alone, carries its identity, and labels the lesson's
 tables and figures; nothing is read from the environment or left over from another lesson."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from matplotlib import pyplot as plt
@@ -100,3 +101,26 @@ def test_figure_1_on_other_data_has_no_assumed_shares(class_survey):
     assert legend_labels(other) == ["this survey", "published value (the paper's sample)"]
     assert not any(bar.get_hatch() for bar in other.axes[0].patches)
     plt.close("all")
+
+
+def test_same_result_says_the_two_computations_agree(capsys):
+    kit = pd.Series([0.5, 0.25], index=["a", "b"])
+    standard = pd.Series([0.25 + 1e-9, 0.5], index=["b", "a"])  # other order, tiny difference
+    notebook.same_result(kit, standard, "two numbers", tolerance=1e-6)
+    assert capsys.readouterr().out.strip() == (
+        "**Same result.** two numbers: the kit's helper and the standard call agree to within 1e-06 "
+        "(2 values compared)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kit", "standard", "message"),
+    [
+        (0.5, 0.51, "differ by up to 0.01"),
+        (pd.Series([1.0], index=["a"]), pd.Series([1.0], index=["b"]), "not hold the same rows"),
+        (np.array([1.0, np.nan]), np.array([1.0, 2.0]), "differ"),
+    ],
+)
+def test_same_result_stops_when_the_two_differ(kit, standard, message):
+    with pytest.raises(AssertionError, match=message):
+        notebook.same_result(kit, standard, "x", tolerance=1e-3)
