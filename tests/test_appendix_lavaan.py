@@ -1,0 +1,208 @@
+"""The student script r/paper_model.R (appendix A) gives the kit's numbers.
+
+Without R: the script holds the kit's model syntax, constructs and reverse items, and its stored
+output for the shipped survey (tests/fixtures/appendix_lavaan, made by running it) equals the
+lavaan fixture and the kit's engine within 1e-6. With R and lavaan installed: a fresh run of the
+script equals the stored output, on the shipped survey, and the kit's engine on class surveys.
+"""
+
+import json
+import math
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import survey_battery
+
+from helpers import instrument, paper_model, settings
+from helpers.sem.fit_measures import LAVAAN_NAMES
+from helpers.survey import load_survey, score_constructs
+
+SCRIPT = settings.REPO_ROOT / "r" / "paper_model.R"
+STORED = Path(__file__).parent / "fixtures" / "appendix_lavaan"
+LAVAAN_FIXTURE = Path(__file__).parent / "fixtures" / "lavaan" / "kit_paper_model_correlated.json"
+TOLERANCE = 1e-6
+ESTIMATE_COLUMNS = {"est": "est", "se": "se", "z": "z", "pvalue": "pvalue"}
+ESTIMATE_COLUMNS.update({"ci.lower": "ci_lower", "ci.upper": "ci_upper", "std.all": "std_all"})
+# Measures that lavaan's fixed.x does not touch when the model has one exogenous variable.
+SAME_WITH_FREE_X = ["ntotal", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli"]
+SAME_WITH_FREE_X += ["rni", "nfi", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "rmsea.pvalue", "srmr"]
+
+
+def read_output(folder: Path) -> dict[str, pd.DataFrame]:
+    """The tables the script writes into its output folder."""
+    return {
+        "scores": pd.read_csv(folder / "scores.csv", index_col="firm_id"),
+        "estimates": pd.read_csv(folder / "estimates.csv"),
+        "fit": pd.read_csv(folder / "fit_measures.csv", index_col="measure")["value"],
+        "r2": pd.read_csv(folder / "r_squared.csv", index_col="variable")["value"],
+        "free_x": pd.read_csv(folder / "semlj_fixed_x_false.csv", index_col="measure")["value"],
+    }
+
+
+def keyed(estimates: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """Parameter rows indexed by (lhs, op, rhs), columns named as the kit names them."""
+    table = estimates.set_index(["lhs", "op", "rhs"])[list(columns)]
+    return table.rename(columns=columns).astype(float)
+
+
+@cache
+def kit_fit(survey_file: Path):
+    scores = score_constructs(load_survey(survey_file))
+    return scores, paper_model.fit(scores)
+
+
+def assert_output_is_the_kits(output: dict, survey_file: Path) -> None:
+    """Scores, estimates, R² and every fit measure equal the kit's engine within 1e-6."""
+    scores, fit = kit_fit(survey_file)
+    assert np.allclose(output["scores"].loc[scores.index, scores.columns], scores, rtol=0, atol=1e-12)
+    ours = keyed(fit.parameter_estimates(), {v: v for v in ESTIMATE_COLUMNS.values()})
+    theirs = keyed(output["estimates"], ESTIMATE_COLUMNS)
+    assert sorted(ours.index) == sorted(theirs.index)
+    assert np.allclose(ours.loc[theirs.index], theirs, rtol=0, atol=TOLERANCE, equal_nan=True)
+    assert np.allclose(fit.r_squared()[output["r2"].index], output["r2"], rtol=0, atol=TOLERANCE)
+    measures = fit.fit_measures().rename(index=LAVAAN_NAMES)
+    assert set(output["fit"].index) <= set(measures.index)
+    assert np.allclose(measures[output["fit"].index], output["fit"], rtol=0, atol=TOLERANCE)
+
+
+# --- without R: the script's text and its stored output -----------------------------------------
+
+
+def test_the_script_fits_the_kits_model_syntax():
+    script = SCRIPT.read_text()
+    for line in paper_model.model_syntax().splitlines():
+        assert re.search(rf"^{re.escape(line)}$", script, re.MULTILINE), line
+    assert 'estimator = "ML", fixed.x = TRUE, likelihood = "normal"' in script
+
+
+def test_the_script_scores_the_kits_constructs_and_reverse_items():
+    script = SCRIPT.read_text()
+    for construct in instrument.CONSTRUCTS:
+        items = ", ".join(f'"{column}"' for column in construct.item_columns)
+        assert re.search(rf"^\s+{construct.key}\s+= c\({re.escape(items)}\)", script, re.MULTILINE), (
+            construct.key
+        )
+    reverse = ", ".join(f'"{column}"' for column in instrument.reverse_item_columns())
+    assert f"reverse_items <- c({reverse})" in script
+    assert "6 - answers[reverse_items]" in script
+    assert instrument.LIKERT_MIN + instrument.LIKERT_MAX == 6
+
+
+def test_stored_output_is_for_the_shipped_survey_and_equals_the_kits_engine():
+    assert_output_is_the_kits(read_output(STORED), settings.SHIPPED_SURVEY_FILE)
+
+
+def test_stored_output_equals_the_lavaan_fixture():
+    reference = json.loads(LAVAAN_FIXTURE.read_text())
+    output = read_output(STORED)
+    fixture = keyed(pd.DataFrame(reference["parameters"]), {v: v for v in ESTIMATE_COLUMNS.values()})
+    stored = keyed(output["estimates"], ESTIMATE_COLUMNS)
+    assert np.allclose(fixture.loc[stored.index], stored, rtol=0, atol=TOLERANCE, equal_nan=True)
+    for name, value in output["fit"].items():
+        assert value == pytest.approx(reference["fit_measures"][name], abs=TOLERANCE), name
+    for name, value in output["r2"].items():
+        assert value == pytest.approx(reference["r2"][name], abs=TOLERANCE), name
+
+
+def test_stored_summary_reports_a_90_percent_rmsea_interval():
+    printed = (STORED / "paper_model_output.txt").read_text()
+    assert printed.startswith("lavaan 0.6")
+    assert "90 Percent confidence interval - lower" in printed
+    assert "95 Percent confidence interval" not in printed
+
+
+def test_freeing_the_exogenous_variance_changes_only_npar_the_likelihood_and_gfi():
+    """SEMLj's default fixed.x = FALSE: PCDP's variance becomes a parameter estimated at its sample
+    value, so the fit to the covariances is the same; the log-likelihood gains PCDP's own normal
+    log-density, -N/2 (log 2π + log s² + 1), and AIC/BIC count one more parameter."""
+    output = read_output(STORED)
+    fixed, free = output["fit"], output["free_x"]
+    assert np.allclose(free[SAME_WITH_FREE_X], fixed[SAME_WITH_FREE_X], rtol=0, atol=TOLERANCE)
+    assert free["npar"] == fixed["npar"] + 1
+    scores = score_constructs(load_survey())
+    n = len(scores)
+    variance = scores["partnership_collaboration"].var(ddof=0)
+    marginal = -n / 2 * (math.log(2 * math.pi) + math.log(variance) + 1)
+    for name in ("logl", "unrestricted.logl"):
+        assert free[name] == pytest.approx(fixed[name] + marginal, abs=TOLERANCE), name
+    assert free["aic"] == pytest.approx(-2 * free["logl"] + 2 * free["npar"], abs=TOLERANCE)
+    assert free["bic"] == pytest.approx(-2 * free["logl"] + math.log(n) * free["npar"], abs=TOLERANCE)
+    assert abs(free["gfi"] - fixed["gfi"]) > 1e-4 and abs(free["agfi"] - fixed["agfi"]) > 1e-4
+
+
+# --- with R: run the script ---------------------------------------------------------------------
+
+
+@cache
+def lavaan_available() -> bool:
+    if shutil.which("Rscript") is None:
+        return False
+    found = subprocess.run(["Rscript", "-e", "library(lavaan)"], capture_output=True, timeout=120)
+    return found.returncode == 0
+
+
+@pytest.fixture
+def rscript():
+    """Skip where R with lavaan is not installed (the kit itself never needs R)."""
+    if not lavaan_available():
+        pytest.skip("needs R with lavaan (Rscript)")
+
+
+def run_script(*arguments, cwd: Path = settings.REPO_ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["Rscript", str(SCRIPT), *map(str, arguments)], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
+
+
+def fit_lines(printed: str) -> list[str]:
+    """The lines of lavaan's summary that carry the model test and the RMSEA."""
+    return [line for line in printed.splitlines() if re.match(r"\s+(Test statistic|RMSEA|90 Percent)", line)]
+
+
+@pytest.mark.usefixtures("rscript")
+def test_a_fresh_run_on_the_shipped_survey_equals_the_stored_output(tmp_path):
+    run = run_script(settings.SHIPPED_SURVEY_FILE, tmp_path)
+    assert run.returncode == 0, run.stderr
+    fresh, stored = read_output(tmp_path), read_output(STORED)
+    assert fresh["estimates"][["lhs", "op", "rhs"]].equals(stored["estimates"][["lhs", "op", "rhs"]])
+    for name, table in stored.items():
+        numbers = table.select_dtypes("number") if isinstance(table, pd.DataFrame) else table
+        assert fresh[name].index.equals(table.index), name
+        assert np.allclose(fresh[name][numbers.columns] if isinstance(table, pd.DataFrame) else fresh[name],
+                           numbers, rtol=0, atol=TOLERANCE, equal_nan=True), name  # fmt: skip
+    assert_output_is_the_kits(fresh, settings.SHIPPED_SURVEY_FILE)
+    assert fit_lines(run.stdout) == fit_lines((STORED / "paper_model_output.txt").read_text())
+
+
+@pytest.mark.usefixtures("rscript")
+def test_without_arguments_the_script_reads_the_shipped_survey_from_any_folder(tmp_path):
+    run = run_script(cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert len(fit_lines(run.stdout)) == 5
+    assert fit_lines(run.stdout) == fit_lines((STORED / "paper_model_output.txt").read_text())
+    assert not list(tmp_path.iterdir())  # nothing is written without an output folder
+
+
+@pytest.mark.usefixtures("rscript")
+@pytest.mark.parametrize("member", ["model_rejected", "class_40_two_medium"])
+def test_on_a_class_survey_the_script_equals_the_kits_engine(member, tmp_path):
+    survey_file = survey_battery.write(next(m for m in survey_battery.MEMBERS if m.name == member), tmp_path)
+    run = run_script(survey_file, tmp_path / "out")
+    assert run.returncode == 0, run.stderr
+    assert_output_is_the_kits(read_output(tmp_path / "out"), survey_file)
+
+
+@pytest.mark.usefixtures("rscript")
+def test_the_script_refuses_blank_answers(tmp_path):
+    survey = pd.read_csv(settings.SHIPPED_SURVEY_FILE)
+    survey.loc[3, "gl_2"] = None
+    survey.to_csv(tmp_path / "blank.csv", index=False)
+    run = run_script(tmp_path / "blank.csv")
+    assert run.returncode != 0
+    assert "whole number from 1 to 5" in run.stderr
