@@ -8,7 +8,7 @@
 # Needs R and lavaan (install.packages("lavaan"), or on Debian/Ubuntu apt-get install r-cran-lavaan).
 # It prints what lavaan prints; notebooks/appendix/lavaan_and_jamovi.ipynb puts those numbers next to
 # the kit's Python engine and explains which jamovi options give the same ones. With OUT it also
-# writes scores.csv, estimates.csv, fit_measures.csv, r_squared.csv and semlj_fixed_x_false.csv
+# writes scores.csv, estimates.csv, fit_measures.csv, r_squared.csv and jamovi_defaults.csv
 # there (the kit's tests compare them with its own values; never give data/ as OUT).
 
 suppressPackageStartupMessages(library(lavaan))
@@ -79,13 +79,20 @@ summary(fit, fit.measures = TRUE, standardized = TRUE, rsquare = TRUE)
 cat("\nRMSEA and its 90 % confidence interval:\n")
 print(fitMeasures(fit, c("rmsea", "rmsea.ci.lower", "rmsea.ci.upper")))
 
-# --- 5. jamovi's SEMLj module: its "Fix exogenous covariates" box (fixed.x) is off by default ----
-# Then PCDP's variance is a free parameter (npar 17): estimates, SEs of the paths, chi-square, df,
-# CFI, TLI, RMSEA and SRMR stay the same, but the log-likelihood, AIC, BIC, GFI and AGFI change.
-fit_free_x <- sem(model, data = scores, estimator = "ML", fixed.x = FALSE, likelihood = "normal")
+# --- 5. The same model with jamovi's defaults ---------------------------------------------------
+# jamovi's PATHj (Path Analysis) and SEMLj modules also fit by ML with likelihood "normal", but by
+# default they estimate intercepts (meanstructure = TRUE), and SEMLj leaves its "Fix exogenous
+# covariates" box (fixed.x) unticked. These two sem() calls give what the modules' own lavaan calls
+# give with their default options (read in their source: PATHj 1.1.1, SEMLj 1.2.5). Estimates, SEs,
+# chi-square, df, CFI, TLI and RMSEA do not change; the number of parameters, SRMR, GFI and AGFI do,
+# and with SEMLj's defaults also the log-likelihood, AIC and BIC.
+fit_pathj <- sem(model, data = scores, estimator = "ML", likelihood = "normal", meanstructure = TRUE)
+fit_semlj <- sem(model, data = scores, estimator = "ML", likelihood = "normal", meanstructure = TRUE, fixed.x = FALSE)
 compared <- c("npar", "chisq", "df", "cfi", "tli", "rmsea", "srmr", "gfi", "agfi", "logl", "aic", "bic")
-cat("\nfixed.x = TRUE (lavaan's sem(), jamovi's PATHj) vs FALSE (SEMLj's default):\n")
-print(round(cbind(fixed.x.TRUE = fitMeasures(fit, compared), fixed.x.FALSE = fitMeasures(fit_free_x, compared)), 4))
+cat("\nThe same model with lavaan's sem() defaults and with jamovi's modules' defaults:\n")
+jamovi_defaults <- cbind(sem = fitMeasures(fit, compared), PATHj = fitMeasures(fit_pathj, compared),
+                         SEMLj = fitMeasures(fit_semlj, compared))
+print(round(jamovi_defaults, 4))
 
 # --- 6. Machine-readable copies (only when an output folder is given) ----------------------------
 
@@ -106,6 +113,7 @@ if (!is.na(output_folder)) {
               "estimates.csv")
   write_table(as_table(fitMeasures(fit, measures)), "fit_measures.csv")
   write_table(as_table(lavInspect(fit, "r2"), key = "variable"), "r_squared.csv")
-  write_table(as_table(fitMeasures(fit_free_x, measures)), "semlj_fixed_x_false.csv")
+  defaults <- sapply(list(sem = fit, PATHj = fit_pathj, SEMLj = fit_semlj), fitMeasures, fit.measures = measures)
+  write_table(data.frame(measure = measures, defaults), "jamovi_defaults.csv")
   cat("\nwrote the tables to", output_folder, "\n")
 }

@@ -29,9 +29,18 @@ LAVAAN_FIXTURE = Path(__file__).parent / "fixtures" / "lavaan" / "kit_paper_mode
 TOLERANCE = 1e-6
 ESTIMATE_COLUMNS = {"est": "est", "se": "se", "z": "z", "pvalue": "pvalue"}
 ESTIMATE_COLUMNS.update({"ci.lower": "ci_lower", "ci.upper": "ci_upper", "std.all": "std_all"})
-# Measures that lavaan's fixed.x does not touch when the model has one exogenous variable.
-SAME_WITH_FREE_X = ["ntotal", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df", "cfi", "tli"]
-SAME_WITH_FREE_X += ["rni", "nfi", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "rmsea.pvalue", "srmr"]
+# Measures that neither intercepts nor fixed.x change when the model has one exogenous variable.
+SAME_WITH_JAMOVI_DEFAULTS = ["ntotal", "chisq", "df", "pvalue", "baseline.chisq", "baseline.df"]
+SAME_WITH_JAMOVI_DEFAULTS += [
+    "cfi",
+    "tli",
+    "rni",
+    "nfi",
+    "rmsea",
+    "rmsea.ci.lower",
+    "rmsea.ci.upper",
+    "rmsea.pvalue",
+]
 
 
 def read_output(folder: Path) -> dict[str, pd.DataFrame]:
@@ -41,7 +50,7 @@ def read_output(folder: Path) -> dict[str, pd.DataFrame]:
         "estimates": pd.read_csv(folder / "estimates.csv"),
         "fit": pd.read_csv(folder / "fit_measures.csv", index_col="measure")["value"],
         "r2": pd.read_csv(folder / "r_squared.csv", index_col="variable")["value"],
-        "free_x": pd.read_csv(folder / "semlj_fixed_x_false.csv", index_col="measure")["value"],
+        "jamovi": pd.read_csv(folder / "jamovi_defaults.csv", index_col="measure"),
     }
 
 
@@ -117,23 +126,35 @@ def test_stored_summary_reports_a_90_percent_rmsea_interval():
     assert "95 Percent confidence interval" not in printed
 
 
-def test_freeing_the_exogenous_variance_changes_only_npar_the_likelihood_and_gfi():
-    """SEMLj's default fixed.x = FALSE: PCDP's variance becomes a parameter estimated at its sample
-    value, so the fit to the covariances is the same; the log-likelihood gains PCDP's own normal
-    log-density, -N/2 (log 2π + log s² + 1), and AIC/BIC count one more parameter."""
-    output = read_output(STORED)
-    fixed, free = output["fit"], output["free_x"]
-    assert np.allclose(free[SAME_WITH_FREE_X], fixed[SAME_WITH_FREE_X], rtol=0, atol=TOLERANCE)
-    assert free["npar"] == fixed["npar"] + 1
+def test_jamovis_defaults_change_only_npar_srmr_gfi_and_with_free_x_the_likelihood():
+    """PATHj and SEMLj estimate intercepts (meanstructure): 5 more parameters, fitted exactly, so
+    SRMR averages 6 zero mean residuals more (× sqrt(21/27)); SEMLj's fixed.x = FALSE also makes
+    PCDP's mean and variance parameters, so the log-likelihood gains PCDP's own normal
+    log-density, -N/2 (log 2π + log s² + 1), and AIC/BIC count 7 more parameters."""
+    table = read_output(STORED)["jamovi"]
+    assert list(table.columns) == ["sem", "PATHj", "SEMLj"]
+    assert np.allclose(table["sem"], read_output(STORED)["fit"][table.index], rtol=0, atol=0)
+    for module in ("PATHj", "SEMLj"):
+        same = table.loc[SAME_WITH_JAMOVI_DEFAULTS]
+        assert np.allclose(same[module], same["sem"], rtol=0, atol=TOLERANCE), module
+        p = len(paper_model.VARIABLES)
+        with_means = math.sqrt(p * (p + 1) / 2 / (p * (p + 1) / 2 + p))
+        assert table.at["srmr", module] == pytest.approx(table.at["srmr", "sem"] * with_means, abs=TOLERANCE)
+        assert abs(table.at["gfi", module] - table.at["gfi", "sem"]) > 1e-4
+    endogenous = len(paper_model.VARIABLES) - len(paper_model.EXOGENOUS)
+    assert table.at["npar", "PATHj"] == table.at["npar", "sem"] + endogenous
+    assert table.at["npar", "SEMLj"] == table.at["npar", "PATHj"] + 2  # PCDP's mean and variance
+    assert table.at["logl", "PATHj"] == pytest.approx(table.at["logl", "sem"], abs=TOLERANCE)
     scores = score_constructs(load_survey())
     n = len(scores)
     variance = scores["partnership_collaboration"].var(ddof=0)
     marginal = -n / 2 * (math.log(2 * math.pi) + math.log(variance) + 1)
     for name in ("logl", "unrestricted.logl"):
-        assert free[name] == pytest.approx(fixed[name] + marginal, abs=TOLERANCE), name
-    assert free["aic"] == pytest.approx(-2 * free["logl"] + 2 * free["npar"], abs=TOLERANCE)
-    assert free["bic"] == pytest.approx(-2 * free["logl"] + math.log(n) * free["npar"], abs=TOLERANCE)
-    assert abs(free["gfi"] - fixed["gfi"]) > 1e-4 and abs(free["agfi"] - fixed["agfi"]) > 1e-4
+        assert table.at[name, "SEMLj"] == pytest.approx(table.at[name, "sem"] + marginal, abs=TOLERANCE), name
+    for module in ("sem", "PATHj", "SEMLj"):
+        logl, npar = table.at["logl", module], table.at["npar", module]
+        assert table.at["aic", module] == pytest.approx(-2 * logl + 2 * npar, abs=TOLERANCE)
+        assert table.at["bic", module] == pytest.approx(-2 * logl + math.log(n) * npar, abs=TOLERANCE)
 
 
 # --- with R: run the script ---------------------------------------------------------------------
