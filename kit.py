@@ -9,8 +9,10 @@
     python3 kit.py book               one run's notebooks as a static website -> results/book/
                                       (--run NAME: another run; --without-solutions: the student edition)
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
+    python3 kit.py questionnaire      the printable questionnaire (HTML, from the instrument) ->
+                                      results/questionnaire.html (and questionnaire_instructor.html)
 
-replicate, lab and book take --results DIR: where results go (default: results/ in the kit's
+replicate, lab, book and questionnaire take --results DIR: where results go (default: results/ in the kit's
 folder), for a read-only checkout or a shared lab machine.
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
@@ -172,6 +174,14 @@ def exercises(arguments: argparse.Namespace) -> int:
     return exercise_tools.main(["build"])
 
 
+def questionnaire(arguments: argparse.Namespace) -> int:
+    from helpers import questionnaire as printable
+
+    for path in printable.write(results_folder(arguments)):
+        print(f"wrote {path}")
+    return 0
+
+
 def refresh(arguments: argparse.Namespace) -> int:
     from tools import stopping
     from tools.exercise_notebooks import solution_paths
@@ -224,6 +234,11 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "exercises", help="regenerate the student versions from notebooks/solutions (instructors)"
     ).set_defaults(handler=exercises)
+    commands.add_parser(
+        "questionnaire",
+        parents=[results],
+        help="the printable questionnaire (HTML) in results/, for respondents and for the instructor",
+    ).set_defaults(handler=questionnaire)
     again = commands.add_parser("refresh", help="re-execute notebooks in place (maintainers)")
     again.add_argument("notebooks", nargs="*")
     again.add_argument("--workers", type=int, default=os.cpu_count() or 1)

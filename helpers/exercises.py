@@ -357,6 +357,13 @@ EXERCISES: dict[str, Answer] = {
         tolerance=0.05,
         relative=True,
     ),
+    "00.2": Answer(
+        self_checks.free_parameters_with_a_direct_path,
+        "count, as lavaan does, one parameter per arrow (path), one residual variance per "
+        "endogenous variable and one per residual covariance; the variance of the exogenous "
+        "construct is not a free parameter (fixed.x).",
+        kind=WHOLE_NUMBER,
+    ),
 }
 
 

@@ -26,10 +26,68 @@ def choice(letter: str):
 
 
 # --- Lesson 00 ---------------------------------------------------------------------------------
-LESSON_00: dict[str, Answer] = {}
+LESSON_00: dict[str, Answer] = {
+    "00.a": Answer(
+        choice("b"),
+        "follow the arrows: first from PCDP into global logistics, then from global logistics into "
+        "operational efficiency; find each arrow's code in the table of hypotheses.",
+        kind=CHOICE,
+    ),
+    "00.b": Answer(
+        choice("c"),
+        "a missing arrow is a claim about what happens once the variables in between are known.",
+        kind=CHOICE,
+    ),
+    "00.c": Answer(
+        choice("a"),
+        "reread the paragraph on equivalent models: what else fits exactly as well?",
+        kind=CHOICE,
+    ),
+}
+
+
+def free_parameters_with_a_direct_path(survey: pd.DataFrame) -> int:
+    """Exercise 00.2 (registered in ``helpers.exercises``): the free parameters, as lavaan counts
+    them, of the paper's model with one direct path PCDP -> Market Reach added. Counts do not
+    depend on the survey."""
+    from helpers import paper_model
+    from helpers.sem.specification import specify
+
+    return specify(paper_model.model_syntax() + "\nmarket_reach ~ partnership_collaboration").n_free
+
 
 # --- Lesson 01 ---------------------------------------------------------------------------------
-LESSON_01: dict[str, Answer] = {}
+def _first_firm_operational_efficiency(survey: pd.DataFrame) -> float:
+    from helpers.survey import score_constructs
+
+    return float(score_constructs(survey)["operational_efficiency"].iloc[0])
+
+
+def _recoded_disagree(survey: pd.DataFrame) -> int:
+    from helpers import instrument
+
+    return instrument.LIKERT_MIN + instrument.LIKERT_MAX - 2  # "Disagree" (2), turned around
+
+
+LESSON_01: dict[str, Answer] = {
+    "01.a": Answer(
+        choice("b"),
+        "think of a respondent who ticks 'Agree' to everything, whatever the statement says.",
+        kind=CHOICE,
+    ),
+    "01.b": Answer(
+        _recoded_disagree,
+        "a reverse-worded answer x enters the score as 6 - x.",
+        kind=WHOLE_NUMBER,
+    ),
+    "01.c": Answer(
+        _first_firm_operational_efficiency,
+        "take the first row of `survey` (`survey.iloc[0]`), turn oe_3 around (6 - answer), then "
+        "average the four Operational Efficiency answers.",
+        tolerance=0.005,
+    ),
+}
+
 
 # --- Lesson 02 ---------------------------------------------------------------------------------
 LESSON_02: dict[str, Answer] = {}

@@ -14,7 +14,7 @@ from helpers.survey import load_survey
 from tools import exercise_notebooks as builder
 
 SURVEY = load_survey(settings.SHIPPED_SURVEY_FILE)
-LESSONS = sorted(settings.REPO_ROOT.glob("notebooks/0[1-7]_*.ipynb"))
+LESSONS = sorted(settings.REPO_ROOT.glob("notebooks/0[0-7]_*.ipynb"))
 REVERSE_ITEMS = ("pcdp_5", "oe_3")  # the instrument's reverse-worded items, as the codebook lists them
 
 
@@ -189,6 +189,7 @@ def answer_07_2():
 
 
 INDEPENDENT = {
+    "00.2": lambda: (8 + 1) + 5 + 3,  # paths (with PCDP -> MR) + residual variances + residual covariances
     "01.1": answer_01_1,
     "01.3": answer_01_3,
     "02.1": answer_02_1,
