@@ -198,8 +198,10 @@ def multivariate_outliers(scores: pd.DataFrame, alpha: float = 0.001) -> pd.Data
 
 
 def _vif_rows(scores: pd.DataFrame, predictors: list[str], equation: str) -> list[dict]:
-    # statsmodels computes VIF_j = 1 / (1 - R²_j) from the design matrix it is given, so the
-    # constant must be in it; without one R²_j is uncentred and the VIFs come out far too large.
+    # VIF_j = 1 / (1 - R²_j) needs R²_j from a regression with an intercept. statsmodels before
+    # 0.15 (and standardize=False since) uses the design matrix as given, so the constant must be
+    # in it, or R²_j is uncentred and the VIFs come out far too large; 0.15 centres the columns by
+    # default, which has the same effect. With the constant in, every version gives the same VIF.
     exog = add_constant(scores[predictors].to_numpy(dtype=float), has_constant="add")
     rows = []
     for j, predictor in enumerate(predictors, start=1):

@@ -90,10 +90,60 @@ LESSON_01: dict[str, Answer] = {
 
 
 # --- Lesson 02 ---------------------------------------------------------------------------------
-LESSON_02: dict[str, Answer] = {}
+def _medium_private_limited(survey: pd.DataFrame) -> int:
+    """Medium-sized firms that are private limited companies (a cell of the firm size x type table)."""
+    return int(((survey["firm_size"] == "Medium") & (survey["business_type"] == "Pvt Ltd Co")).sum())
+
+
+LESSON_02: dict[str, Answer] = {
+    "02.a": Answer(
+        _medium_private_limited,
+        "read the cross-table where the row Medium meets the column Pvt Ltd Co.",
+        kind=WHOLE_NUMBER,
+    ),
+    "02.b": Answer(
+        choice("b"),
+        "which summary needs only the order of the answers, not the distances between them?",
+        kind=CHOICE,
+    ),
+    "02.c": Answer(
+        choice("c"),
+        "find the chance that all six tests stay above .05, then take its complement.",
+        kind=CHOICE,
+    ),
+}
+
 
 # --- Lesson 03 ---------------------------------------------------------------------------------
-LESSON_03: dict[str, Answer] = {}
+def _shapiro_rejections(survey: pd.DataFrame) -> int:
+    """Construct scores that Shapiro-Wilk rejects at .05."""
+    from scipy import stats
+
+    from helpers.survey import score_constructs
+
+    scores = score_constructs(survey)
+    return int(sum(stats.shapiro(scores[key]).pvalue < 0.05 for key in scores.columns))
+
+
+LESSON_03: dict[str, Answer] = {
+    "03.a": Answer(
+        choice("b"),
+        "a test can only reject its null hypothesis or fail to; what does failing to reject tell you?",
+        kind=CHOICE,
+    ),
+    "03.b": Answer(
+        _shapiro_rejections,
+        "count the rows of your scipy table whose `shapiro_p` is below .05.",
+        kind=WHOLE_NUMBER,
+    ),
+    "03.c": Answer(
+        choice("a"),
+        "VIF_j = 1 / (1 - R²_j): which regression should R²_j come from, and what does a regression "
+        "without a column of ones force through?",
+        kind=CHOICE,
+    ),
+}
+
 
 # --- Lesson 04 ---------------------------------------------------------------------------------
 LESSON_04: dict[str, Answer] = {}

@@ -92,6 +92,23 @@ def test_the_size_difference_sentence_names_what_differs_at_05(lesson):
     assert ("the data are synthetic" in text) == lesson.source.shipped
 
 
+def test_the_repeated_tests_sentence_counts_the_tests_the_helper_ran(lesson):
+    text = say.tests_repeated(lesson.size_tests)
+    ran = int(lesson.size_tests["p"].notna().sum())
+    if ran == 0:
+        assert text.startswith("The helper ran no test here") and "compares no value" in text
+    else:
+        total = len(lesson.size_tests)
+        assert text.startswith(
+            f"The helper ran all {ran} tests" if ran == total else f"The helper ran {ran} of the {total}"
+        )
+
+
+def test_the_battery_has_a_survey_where_the_helper_runs_no_firm_size_test(lessons):
+    assert lessons["class_40_two_medium"].size_tests["p"].isna().all()
+    assert lessons["shipped"].size_tests["p"].notna().all()
+
+
 def test_the_verdict_table_counts_equal_rows_and_names_the_misprint(lesson):
     table = say.published_verdicts(lesson.comparison, lesson.platform_use, lesson.source)
     rows = dict([part.strip() for part in line.strip("|").split("|")] for line in table.splitlines()[2:])

@@ -182,6 +182,20 @@ def size_differences(size_tests: pd.DataFrame, table1: pd.DataFrame, source: Sur
     return text
 
 
+def tests_repeated(size_tests: pd.DataFrame) -> str:
+    """Which of the helper's group tests the standard (scipy) call repeats: only those it ran."""
+    ran = int(size_tests["p"].notna().sum())
+    if ran == 0:
+        return (
+            f"The helper ran no test here (fewer than two groups have at least {MIN_GROUP_SIZE} firms), so "
+            "the scipy call below has nothing to repeat and compares no value. On a survey with enough "
+            "firms in each group it repeats every test the helper ran."
+        )
+    if ran == len(size_tests):
+        return f"The helper ran all {ran} tests, so the scipy call below repeats each of them."
+    return f"The helper ran {ran} of the {len(size_tests)} tests (the rows with a p-value); the scipy call below repeats exactly those."
+
+
 def published_verdicts(comparison: pd.DataFrame, platform_use: pd.DataFrame, source: SurveySource) -> str:
     """The lesson's table: each published item and how this survey compares."""
     same = comparison["frequency_reproduced"] == comparison["frequency_published"]

@@ -41,18 +41,35 @@ def normality_tests(normality: pd.DataFrame, source: SurveySource) -> str:
         f"- **Shapiro–Wilk** {shapiro_text}.",
     ]
     if not ks and shapiro:
-        claim = 'So a claim that "KS and Shapiro–Wilk confirmed normality" can hold only for the uncorrected KS test.'
+        claim = (
+            'On these scores, then, "KS and Shapiro–Wilk confirmed normality" could be said only of the '
+            "uncorrected KS test, and even its verdict is a failure to reject, not evidence that the scores "
+            "are normal."
+        )
     elif not ks:
         also = f", though Lilliefors rejects {', '.join(lilliefors)}" if lilliefors else ""
-        claim = f'On this survey neither the uncorrected KS test nor Shapiro–Wilk rejects, so the claim "KS and Shapiro–Wilk confirmed normality" would hold here{also}.'
+        claim = (
+            f"On this survey neither the uncorrected KS test nor Shapiro–Wilk rejects{also}. That is the "
+            "outcome the paper reports, but it does not confirm normality: a test that fails to reject may "
+            "lack the power to see a departure, and scores built from five-point answers are never exactly normal."
+        )
     else:
-        claim = 'On this survey even the uncorrected KS test rejects, so a claim that "KS and Shapiro–Wilk confirmed normality" would hold for neither test.'
+        claim = (
+            'On this survey even the uncorrected KS test rejects, so "KS and Shapiro–Wilk confirmed '
+            'normality" could be said of neither test.'
+        )
     if source.shipped:
         claim += (
-            " The synthetic data were built to pass that test, as the paper reports. They could not honestly be "
-            "built to pass Shapiro–Wilk: in notebook 07's simulations of datasets like this one, it rejects at "
-            "least one of the six scores in every dataset."
+            " These are the kit's synthetic scores, so every verdict above rests on the generator's assumed "
+            "answer distributions (`data/README.md`), not on the firms' real answers, which were never "
+            "published: whether the paper's normality claim held for its own data cannot be checked. The "
+            "generator was made to pass the uncorrected KS test, as the paper reports. Under the same "
+            "assumptions Shapiro–Wilk could hardly pass as well: in notebook 07's simulations of datasets "
+            "like this one, it rejects at least one of the six scores in every dataset. That makes the claim "
+            "doubtful under those assumptions; it does not disprove it."
         )
+    else:
+        claim += " These verdicts are about this survey's scores; they say nothing about the paper's data."
     return "\n".join(bullets) + "\n\n" + claim
 
 
@@ -88,7 +105,10 @@ def mardia(mardia_table: pd.DataFrame) -> str:
     p = _mardia_p(mardia_table)
     rejected = p[p < ALPHA]
     if rejected.empty:
-        return "Neither test rejects here: jointly, the scores look close enough to normal for ML estimation."
+        return (
+            "Neither test rejects here: these data show no clear departure from joint normality (which is not "
+            "proof that the scores are jointly normal), so ML estimation is a reasonable start."
+        )
     if len(rejected) == len(p):
         return f"Both tests reject here (skewness {p_text(p.iloc[0])}, kurtosis {p_text(p.iloc[1])}): jointly, the scores are not normal, so trust the ML standard errors and the χ² test less and lean on the robust checks of notebook 05."
     name = rejected.index[0].replace("multivariate ", "")
@@ -108,7 +128,11 @@ def collinearity(collinearity_table: pd.DataFrame) -> str:
     """How large the VIFs are against the usual warning levels."""
     largest = collinearity_table["vif"].max()
     if largest < 2.5:
-        return "Every VIF is far below the usual warning levels of 5 (or 10), even when all three predictors are put into one equation. The paper's claim holds here: collinearity is no problem."
+        return (
+            "Every VIF is far below the usual warning levels of 5 (or 10), even when all three predictors are "
+            "put into one equation: collinearity is no problem in these data. (The paper says the same of its "
+            "own data, but did not print its VIFs.)"
+        )
     high = collinearity_table[collinearity_table["vif"] >= 5]
     if high.empty:
         return f"Every VIF is below the usual warning level of 5 (the largest is {largest:.2f}), though not by much; collinearity is no serious problem here."
@@ -213,15 +237,20 @@ def summary_table(
     outlier_table: pd.DataFrame,
     collinearity_table: pd.DataFrame,
     reliability_table: pd.DataFrame,
+    source: SurveySource,
 ) -> str:
-    """The lesson's closing table: each claim or check and its result on this data."""
-    total, n = len(normality), int(normality["n"].iloc[0])
+    """The lesson's closing table: each claim or check and its result on this survey, with a note
+    on what the results can say about the paper's own data (nothing: its answers were never
+    published; on the shipped data they describe the generator's assumed answers)."""
+    total = len(normality)
     ks, lilliefors, shapiro = (_rejected(normality, c) for c in ("ks_p", "lilliefors_p", "shapiro_p"))
     if ks:
-        ks_row = f"does not hold: even the uncorrected KS test rejects {len(ks)} of the {total} constructs"
+        ks_row = (
+            f"not on this survey: even the uncorrected KS test rejects {len(ks)} of the {total} constructs"
+        )
     else:
         lilliefors_part = (
-            "Lilliefors rejects"
+            "Lilliefors rejects every construct"
             if len(lilliefors) == total
             else (
                 f"Lilliefors rejects {', '.join(lilliefors)}"
@@ -229,14 +258,14 @@ def summary_table(
                 else "Lilliefors rejects nothing either"
             )
         )
-        ks_row = f"holds only for the uncorrected KS test; {lilliefors_part}"
-    if shapiro:
-        large = f" (and could hardly hold for Likert composites at N = {n})" if n >= 150 else ""
-        shapiro_row = (
-            f"does not hold{large}" if len(shapiro) == total else f"does not hold for {', '.join(shapiro)}"
+        ks_row = (
+            f"the uncorrected KS test rejects nothing (which does not confirm normality); {lilliefors_part}"
         )
+    if shapiro:
+        which = "every construct" if len(shapiro) == total else ", ".join(shapiro)
+        shapiro_row = f"not on this survey: Shapiro–Wilk rejects {which}"
     else:
-        shapiro_row = "holds: Shapiro–Wilk rejects no construct"
+        shapiro_row = "Shapiro–Wilk rejects no construct (which does not confirm normality)"
     flagged = _flagged(normality)
     if _largest_shape(normality) >= 1:
         shape_row = f"not small: skewness {normality['skewness'].min():.2f} to {normality['skewness'].max():.2f}, kurtosis {normality['kurtosis'].min():.2f} to {normality['kurtosis'].max():.2f}"
@@ -275,9 +304,20 @@ def summary_table(
         ("VIF", vif_row),
         ("reliability", reliability_row),
     ]
-    return "\n".join(
-        ["| claim or check | result on this data |", "| --- | --- |", *(f"| {a} | {b} |" for a, b in rows)]
-    )
+    table = [
+        "| claim or check | result on this survey |",
+        "| --- | --- |",
+        *(f"| {a} | {b} |" for a, b in rows),
+    ]
+    if source.shipped:
+        note = (
+            "On the shipped data every row describes the kit's synthetic answers, drawn from the generator's "
+            "assumed answer distributions. The firms' real answers were never published, so no row can say "
+            "whether the paper's claims held for its own data."
+        )
+    else:
+        note = "Every row describes this survey, not the paper's data."
+    return "\n".join(table) + "\n\n" + note
 
 
 def estimation_advice(
@@ -287,7 +327,10 @@ def estimation_advice(
     large = _largest_shape(normality) >= 1
     joint = (_mardia_p(mardia_table) < ALPHA).any()
     if not large and not joint and outlier_table.empty:
-        return "**For estimation:** ML estimation is reasonable, because the departures from normality are small and the joint distribution looks normal."
+        return (
+            "**For estimation:** ML estimation is a reasonable choice: the departures from normality are small "
+            "and Mardia's tests find no clear departure from joint normality."
+        )
     why = []
     if large:
         why.append("some scores are clearly skewed or heavy-tailed")
