@@ -207,6 +207,34 @@ def analytic_power(
     return pd.Series(values, index=pd.Index(path_labels(direct_paths)["hypothesis"]), name="analytic_power")
 
 
+def cohens_f_squared(covariance=None, direct_paths: bool = False) -> pd.Series:
+    """Cohen's (1988) effect size of each path: f² = (R² - R²₋ⱼ) / (1 - R²), from the population.
+
+    R² is the outcome's explained variance with all its predictors, R²₋ⱼ without the path's
+    predictor; both come from the population correlations by regression algebra
+    (R² = r_yX R_XX⁻¹ r_Xy), without fitting the model. In this recursive model the path's z-test
+    at N firms has noncentrality sqrt(N·f²), so f² alone sets its power at any N.
+    """
+    covariance = population_covariance() if covariance is None else covariance
+    matrix = np.asarray(covariance, dtype=float)
+    sd = np.sqrt(np.diag(matrix))
+    correlation = pd.DataFrame(matrix / np.outer(sd, sd), index=list(VARIABLES), columns=list(VARIABLES))
+
+    def r_squared(outcome: str, predictors: list[str]) -> float:
+        if not predictors:
+            return 0.0
+        r_xy = correlation.loc[predictors, outcome].to_numpy()
+        return float(r_xy @ np.linalg.solve(correlation.loc[predictors, predictors].to_numpy(), r_xy))
+
+    equations = paper_model.equations(direct_paths)
+    values = []
+    for x, y in paths(direct_paths):
+        full = r_squared(y, equations[y])
+        without = r_squared(y, [p for p in equations[y] if p != x])
+        values.append((full - without) / (1 - full))
+    return pd.Series(values, index=pd.Index(path_labels(direct_paths)["hypothesis"]), name="f_squared")
+
+
 def analytic_n(
     predictor: str, outcome: str, covariance=None, power: float = TARGET_POWER, alpha: float = ALPHA
 ) -> float:

@@ -151,11 +151,65 @@ LESSON_04: dict[str, Answer] = {}
 # --- Lesson 05 ---------------------------------------------------------------------------------
 LESSON_05: dict[str, Answer] = {}
 
+
 # --- Lesson 06 ---------------------------------------------------------------------------------
-LESSON_06: dict[str, Answer] = {}
+def _model_test_p(survey: pd.DataFrame) -> float:
+    """p of the model test of the paper's model fitted to the survey: P(χ²_df ≥ χ²)."""
+    from helpers import paper_model
+    from helpers.survey import score_constructs
+
+    return float(paper_model.fit(score_constructs(survey)).fit_measures()["pvalue"])
+
+
+LESSON_06: dict[str, Answer] = {
+    "06.a": Answer(
+        choice("b"),
+        "ask what a reader would decide about H1a with each of the two numbers, and whether rounding "
+        "can bridge a gap that large.",
+        kind=CHOICE,
+    ),
+    "06.b": Answer(
+        choice("b"),
+        "ask which hypothesis of the paper the baseline model's test could support or reject.",
+        kind=CHOICE,
+    ),
+    "06.c": Answer(
+        _model_test_p,
+        "use `stats.chi2.sf(chi_square, df)` with the χ² and df of `fit.fit_measures()` (keys "
+        "'chisq' and 'df'), a share between 0 and 1.",
+        tolerance=0.0005,
+    ),
+}
+
 
 # --- Lesson 07 ---------------------------------------------------------------------------------
-LESSON_07: dict[str, Answer] = {}
+def _power_gl_ia_at_300(survey: pd.DataFrame) -> float:
+    """Power of the z-test of GL -> IA (H3b) at N = 300 in the population of Table 5's paths
+    (the normal approximation); it does not depend on the survey."""
+    from helpers import power
+
+    return float(power.analytic_power(power.population_covariance("published"), n=300)["H3b"])
+
+
+LESSON_07: dict[str, Answer] = {
+    "07.a": Answer(
+        choice("c"),
+        "power is about studies not yet run, drawn from a world in which the path has a given size.",
+        kind=CHOICE,
+    ),
+    "07.b": Answer(
+        choice("a"),
+        "ask where the five-point answers of the simulated firms come from, and whether the "
+        "authors' own answers were ever published.",
+        kind=CHOICE,
+    ),
+    "07.c": Answer(
+        _power_gl_ia_at_300,
+        "compute the effect's z at N = 300 as sqrt(f² · 300) with the H3b row of `f2`, then "
+        "1 - Φ(1.96 - z) + Φ(-1.96 - z) with `stats.norm.cdf`; a share between 0 and 1.",
+        tolerance=0.005,
+    ),
+}
 
 REGISTRY: dict[str, Answer] = {
     **LESSON_00,

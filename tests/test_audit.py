@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from helpers import audit, paper_model, published, settings
-from helpers.audit import CONSISTENT, DECISION_ERROR, INCONSISTENT, Reported
+from helpers.audit import CONSISTENT, DECISION_ERROR, INCONSISTENT, MISPRINT, Reported
 
 FIXTURES = settings.REPO_ROOT / "tests" / "fixtures" / "lavaan"
 LEGEND = {"*": 0.05, "**": 0.01}  # our own legend for the consistent sets: ** p < .01, * p < .05
@@ -244,7 +244,8 @@ def with_value(values: dict, key: str, value: float) -> dict:
     [
         ("pvalue", 0.144, "T2-p-user", INCONSISTENT),
         ("pvalue", 0.010, "T2-p-user", DECISION_ERROR),
-        ("baseline_pvalue", 0.300, "T2-p-baseline", DECISION_ERROR),
+        ("baseline_pvalue", 0.300, "T2-p-baseline", INCONSISTENT),  # the baseline decides nothing
+        ("rmsea_pvalue", 0.010, "T3-rmsea-pvalue", DECISION_ERROR),  # close fit rejected instead
         ("df", 14, "F2-df-user", INCONSISTENT),
         ("df", 14, "F2-parameters-user", INCONSISTENT),
         ("baseline_df", 28, "F2-df-baseline", INCONSISTENT),
@@ -297,7 +298,7 @@ def test_a_p_value_its_beta_cannot_give_is_flagged(correlated):
     n, chisq = correlated["n"], correlated["chisq"].value
     paths = paths_with(correlated, "H1a", p=0.033)  # the brief's example: β = .52, N = 190
     rows = {c.check: c.verdict for c in audit.check_path_pvalues(paths, n, chisq, 0.05)}
-    assert rows["T5-p-H1a"] == INCONSISTENT
+    assert rows["T5-p-H1a"] == MISPRINT  # both below .05: the decision stands either way
     assert rows["T5-p-H2a"] == CONSISTENT
     paths = paths_with(correlated, "H3b", p=0.200)  # β = .20 allows p of about .004 to .009
     rows = {c.check: c.verdict for c in audit.check_path_pvalues(paths, n, chisq, 0.05)}
@@ -319,13 +320,51 @@ def test_wrong_marks_and_decisions_are_flagged(correlated):
     assert audit.check_decisions(wrong, 0.05).verdict == DECISION_ERROR
 
 
+def test_marks_that_follow_the_texts_levels_under_a_misprinted_note_are_likely_misprints():
+    # Table 5's pattern: the strongest paths carry '*', the note says '*' p < .1 and '**' p < .05,
+    # the text names p < .01 and p < .05
+    paths = pd.DataFrame(
+        {
+            "hypothesis": ["A", "B", "C"],
+            "p": [0.000, 0.004, 0.030],
+            "p_decimals": 3,
+            "mark": ["*", "*", "**"],
+            "source": "test",
+        }
+    )
+    note, text = {"*": 0.1, "**": 0.05}, (0.01, 0.05)
+    assert audit.text_reading(paths, text) == {"*": 0.01, "**": 0.05}
+    under_note = {c.check: c.verdict for c in audit.check_marks(paths, note, 0.05)}
+    assert under_note == {"T5-mark-A": DECISION_ERROR, "T5-mark-B": DECISION_ERROR, "T5-mark-C": CONSISTENT}
+    with_text = {c.check: c.verdict for c in audit.check_marks(paths, note, 0.05, "", text)}
+    assert with_text == {"T5-mark-A": MISPRINT, "T5-mark-B": MISPRINT, "T5-mark-C": CONSISTENT}
+    assert audit.check_legend_against_text(note, text, "", marks_follow_text=True).verdict == MISPRINT
+    assert audit.check_legend_against_text(note, text, "").verdict == INCONSISTENT
+    unreadable = paths.assign(mark=["*", "**", "*"])  # no pairing of levels and marks fits
+    assert audit.text_reading(unreadable, text) == {}
+    rows = {c.check: c.verdict for c in audit.check_marks(unreadable, note, 0.05, "", text)}
+    assert rows["T5-mark-A"] == DECISION_ERROR
+
+
+def test_the_baseline_test_never_makes_a_decision_error():
+    chisq, df = Reported(31.36, 2), Reported(28, 0)
+    p = Reported(0.001, 3)  # the recomputed p is about .30
+    assert (
+        audit.check_model_test_pvalue("Baseline Model", chisq, df, p, decides=False).verdict == INCONSISTENT
+    )
+    assert audit.check_model_test_pvalue("User Model", chisq, df, p).verdict == DECISION_ERROR
+
+
 def test_wrong_percentages_and_counts_are_flagged():
     table = table1_from_counts()
     assert all(c.verdict == CONSISTENT for c in audit.check_percentages(table, 190))
     table.loc[table["category"] == "Manufacturing", "percentage"] = 40
     rows = {c.check: c.verdict for c in audit.check_percentages(table, 190)}
-    assert rows["T1-pct-nature-of-business-manufacturing"] == INCONSISTENT
+    assert rows["T1-pct-nature-of-business-manufacturing"] == MISPRINT  # 40.5% printed as 40
     assert rows["T1-sum-nature-of-business"] == CONSISTENT  # 100 is within rounding of the sum
+    table.loc[table["category"] == "Manufacturing", "percentage"] = 45
+    rows = {c.check: c.verdict for c in audit.check_percentages(table, 190)}
+    assert rows["T1-pct-nature-of-business-manufacturing"] == INCONSISTENT  # too far for a slip
     table.loc[table["category"] == "Small", "frequency"] = 175
     table.loc[table["category"] == "Medium", "percentage"] = 12
     rows = {c.check: c.verdict for c in audit.check_percentages(table, 190)}
@@ -339,9 +378,9 @@ def test_wrong_text_claims_are_flagged(correlated):
     text = dict(correlated["text"], chisq_significant=True, chisq=3.99, above_value=0.995)
     rows = {c.check: c.verdict for c in audit.check_text_claims(dict(correlated, text=text), 0.05)}
     assert rows == {
-        "TXT-chisq": INCONSISTENT,
+        "TXT-chisq": MISPRINT,  # one number printed twice, differently
         "TXT-chisq-significant": DECISION_ERROR,
-        "TXT-indices-above": INCONSISTENT,
+        "TXT-indices-above": DECISION_ERROR,  # the text's verdict on fit does not hold
     }
 
 
@@ -365,7 +404,7 @@ def test_published_numbers_every_row_has_a_verdict_and_source(published_report):
     ("check", "verdict"),
     [
         ("T2-p-user", INCONSISTENT),  # 3.64 on 14 df gives p = .997, not .144
-        ("T2-p-baseline", DECISION_ERROR),  # 31.36 on 28 df gives p = .30, not .001
+        ("T2-p-baseline", INCONSISTENT),  # 31.36 on 28 df gives p = .30, not .001; decides nothing
         ("F2-df-user", INCONSISTENT),  # Figure 2 has df 4 (or 7 with orthogonal outcomes)
         ("F2-df-baseline", INCONSISTENT),  # 15, not 28
         ("F2-variables-baseline", INCONSISTENT),  # 28 = 8·7/2 points to 8 variables
@@ -380,14 +419,14 @@ def test_published_numbers_every_row_has_a_verdict_and_source(published_report):
         ("R-gfi-agfi-df", CONSISTENT),
         ("R-baseline-vs-paths", INCONSISTENT),  # β = .52 alone needs a baseline χ² of 58
         ("T3-k-agreement", INCONSISTENT),
-        ("T5-p-H1a", INCONSISTENT),  # p = .033 is impossible for β = .52 at N = 190
+        ("T5-p-H1a", MISPRINT),  # p = .033 is impossible for β = .52 at N = 190; both below .05
         ("T5-p-H2a", CONSISTENT),
         ("T5-mark-H1a", CONSISTENT),
-        ("T5-mark-H2a", DECISION_ERROR),  # '*' means .05 <= p < .1 under the note; p = .000
-        ("T5-legend-text", INCONSISTENT),
+        ("T5-mark-H2a", MISPRINT),  # '*' means .05 <= p < .1 under the note, p < .01 in the text
+        ("T5-legend-text", MISPRINT),  # the note's .1 where the text has .01
         ("T5-marks-text", CONSISTENT),  # read as * p < .01, ** p < .05 the marks fit
         ("T5-decisions", CONSISTENT),
-        ("T1-pct-nature-of-business-manufacturing", INCONSISTENT),  # 77/190 = 40.5% prints as 41
+        ("T1-pct-nature-of-business-manufacturing", MISPRINT),  # 77/190 = 40.5% prints as 41
         ("T1-pct-firm-size-small", CONSISTENT),
         ("T1-n-nature-of-business", CONSISTENT),
         ("F1-pct-whatsapp", CONSISTENT),
@@ -397,6 +436,16 @@ def test_published_numbers_every_row_has_a_verdict_and_source(published_report):
 )
 def test_published_numbers_verdicts(published_report, check, verdict):
     assert published_report.loc[check, "verdict"] == verdict
+
+
+def test_published_numbers_counted_by_verdict(published_report):
+    counts = audit.verdict_counts(published_report)
+    assert list(counts.index) == list(audit.VERDICTS) and counts.sum() == len(published_report)
+    decision_errors = published_report.index[published_report["verdict"] == DECISION_ERROR]
+    assert list(decision_errors) == ["TXT-chisq-significant"]  # neither the baseline nor the marks
+    misprints = set(published_report.index[published_report["verdict"] == MISPRINT])
+    assert {"T5-mark-H2a", "T5-mark-H2c", "T5-mark-H3a", "T5-mark-H3c", "T5-legend-text"} <= misprints
+    assert {"T5-p-H1a", "T5-p-H1b", "T5-p-H2b", "T5-p-H3b"} <= misprints
 
 
 def test_published_information_criteria_imply_different_parameter_counts(published_report):

@@ -123,3 +123,17 @@ def test_a_pair_that_is_not_a_path_is_refused_with_the_paths_to_choose_from():
         with pytest.raises(ValueError, match="is not a path of the paper's model") as error:
             ask("innovation_agility", "international_trade")
         assert '("international_trade", "innovation_agility")' in str(error.value)
+
+
+def test_cohens_f_squared_is_the_squared_noncentrality_per_firm():
+    population = power.population_covariance()
+    f2 = power.cohens_f_squared(population)
+    betas = power.published_betas()
+    for (x, y), h in zip(power.paths(), f2.index):
+        if h in ("H1a", "H1b"):  # the only predictor of its outcome: f² = β²/(1 - β²)
+            assert f2[h] == pytest.approx(betas[(x, y)] ** 2 / (1 - betas[(x, y)] ** 2), abs=1e-12)
+    fitted = power.population_fit(population)
+    se = fitted.path_standard_errors()  # at N = 1
+    for k, (x, y) in enumerate(power.paths()):
+        i, j = paper_model.VARIABLES.index(y), paper_model.VARIABLES.index(x)
+        assert f2.iloc[k] == pytest.approx((fitted.coefficients[i, j] / se[i, j]) ** 2, rel=1e-9)

@@ -45,3 +45,18 @@ def test_a_flagged_check_in_the_own_fit_audit_is_named(battery):
     report.loc[report.index[0], "verdict"] = "inconsistent"
     text = say.own_fit_audit(report, analysed.fit.fit_measures(), analysed.source)
     assert text.startswith(f"1 of {len(report)} checks are flagged ({report['item'].iloc[0]})")
+
+
+def test_the_verdict_counts_add_up_and_name_the_decision_errors(analysed):
+    values = audit.values_like_published(analysed.fit.fit_measures(), analysed.table5, n=analysed.fit.n)
+    for report in (audit.audit(values), audit.audit_published_values()):
+        text = say.verdict_counts(report)
+        counts = audit.verdict_counts(report)
+        assert text.startswith(f"Of the {len(report)} checks, ")
+        for verdict, count in counts.items():
+            one, several = say.VERDICT_PHRASES[verdict]
+            expected = f"none {one}" if count == 0 else f"{count} {one if count == 1 else several}"
+            assert expected in text, (verdict, text)
+        errors = report.index[report["verdict"] == audit.DECISION_ERROR]
+        assert ("Decision error" in text) == (len(errors) > 0)
+        assert all(check in text for check in errors)

@@ -11,8 +11,19 @@ against the table note and the text.
 The one rule behind every check: **a printed number stands for an interval.** A value printed
 with d decimals can be anything within ±½·10⁻ᵈ of it. A check recomputes a quantity from the
 intervals of its inputs and calls the published value *consistent* when its own interval
-overlaps the recomputed one. Otherwise it is *inconsistent*, and a *decision error*
-(statcheck's term) when the disagreement puts a result on the other side of the paper's alpha.
+overlaps the recomputed one. A check that fails gets one of three verdicts (``VERDICTS``,
+explained in ``VERDICT_MEANINGS``):
+
+- a *decision error* (statcheck's term) only when the disagreement changes a hypothesis decision
+  or a verdict on the model's fit: a path's p or mark, the user model's χ² test, the test of
+  close fit, the text's reading of them. The baseline model's test decides nothing (it is the
+  yardstick of CFI, TLI and RNI), so it never makes a decision error;
+- a *likely misprint* when a slip in printing one value explains it and nothing is decided
+  differently: a path's p that its β cannot give, on the same side of alpha; marks that
+  disagree with the table's note but follow the levels the text names; a percentage off its
+  count by less than a point; a number the text copies differently from the table;
+- an *unsettled inconsistency* otherwise: no dataset could give all the printed numbers, and
+  the paper alone cannot say which are wrong (Tables 2-4 as a whole).
 
 Published numbers are never typed in here: ``published_values()`` reads them from
 ``data/published`` with the decimals the paper prints. ``audit(values)`` accepts any numbers in
@@ -62,6 +73,7 @@ from helpers.audit.path_checks import (
     misfit_partial_correlation,
     path_pvalue_table,
     path_test_statistics,
+    text_reading,
     traced_correlations,
 )
 from helpers.audit.percentages import check_percentages, check_platform_percentages
@@ -72,6 +84,8 @@ from helpers.audit.printed import (
     DEFAULT_ALPHA,
     EPS,
     INCONSISTENT,
+    MISPRINT,
+    VERDICT_MEANINGS,
     VERDICTS,
     Check,
     Reported,
@@ -90,6 +104,7 @@ from helpers.audit.report import (
     published_values,
     section,
     values_like_published,
+    verdict_counts,
     verdict_summary,
 )
 from helpers.audit.text_checks import check_text_claims, text_claims
@@ -98,9 +113,11 @@ from helpers.sem.fit_measures import chisq_pvalue, rmsea, rmsea_ci, rmsea_pvalue
 __all__ = [
     # printed numbers and verdicts
     "CONSISTENT",
+    "MISPRINT",
     "INCONSISTENT",
     "DECISION_ERROR",
     "VERDICTS",
+    "VERDICT_MEANINGS",
     "DEFAULT_ALPHA",
     "EPS",
     "COLUMNS",
@@ -146,6 +163,7 @@ __all__ = [
     "check_marks",
     "check_legend_against_text",
     "check_marks_against_text",
+    "text_reading",
     "check_decisions",
     # Table 1, platform shares, text
     "check_percentages",
@@ -164,5 +182,6 @@ __all__ = [
     "audit_published_values",
     "section",
     "verdict_summary",
+    "verdict_counts",
     "flagged",
 ]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from helpers import paper_model
 from helpers.audit.printed import (
+    CONSISTENT,
     DEFAULT_ALPHA,
     EPS,
     Check,
@@ -123,12 +124,17 @@ def _integers_in(low: float, high: float) -> list[int]:
 
 
 def check_model_test_pvalue(
-    label: str, chisq: Reported, df: Reported, p: Reported, alpha: float = DEFAULT_ALPHA
+    label: str, chisq: Reported, df: Reported, p: Reported, alpha: float = DEFAULT_ALPHA, decides: bool = True
 ) -> Check:
-    """Recompute p = P(χ²_df ≥ χ²) from the printed χ² and df (statcheck; Nuijten et al. 2016)."""
+    """Recompute p = P(χ²_df ≥ χ²) from the printed χ² and df (statcheck; Nuijten et al. 2016).
+
+    ``decides``: whether the test's outcome is a verdict of the study. The user model's test is
+    (the model's exact fit); the baseline model's is not: it only serves as the yardstick of CFI,
+    TLI and RNI, so a p on the wrong side of alpha there is no decision error.
+    """
     lo, hi = chisq.interval()
     implied = (chisq_pvalue(hi, df.value), chisq_pvalue(lo, df.value))
-    verdict = p_verdict(p, implied, alpha)
+    verdict = p_verdict(p, implied, alpha, decides=decides)
     return Check(
         check=f"T2-p-{slug(label.removesuffix(' Model'))}",
         topic="model test p-values",
@@ -279,11 +285,15 @@ def check_rmsea(
     df: Reported,
     n: int,
     printed: Mapping[str, Reported | None],
+    alpha: float = DEFAULT_ALPHA,
 ) -> list[Check]:
-    """RMSEA, its CI (90% as lavaan and jamovi, or 95% as Table 3's heading says) and the close-fit
-    p recomputed from χ², df and N with lavaan's formulas (``rmsea``, ``rmsea_ci``, ``rmsea_pvalue``).
+    """RMSEA, its CI (90% as lavaan and jamovi compute it, or 95% as Table 3's heading says) and the
+    close-fit p recomputed from χ², df and N with lavaan's formulas (``rmsea``, ``rmsea_ci``,
+    ``rmsea_pvalue``).
 
-    ``printed`` may hold ``rmsea``, ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``.
+    ``printed`` may hold ``rmsea``, ``rmsea_ci_lower``, ``rmsea_ci_upper``, ``rmsea_pvalue``. A
+    close-fit p on the other side of ``alpha`` than the recomputed one is a decision error (the
+    test of close fit is a verdict on the model); any other failure is an unsettled inconsistency.
     """
     chisq_range, d = chisq.interval(), df.value
     implied = {
@@ -310,6 +320,10 @@ def check_rmsea(
             explanation = f"recomputed from {basis}{level}"
         else:
             explanation = f"{basis} gives {shown}, not {value}"
+        verdict = verdict_for(bool(matches))
+        if key == "rmsea_pvalue" and verdict != CONSISTENT:
+            verdict = p_verdict(value, implied[key][""], alpha)
+            explanation += "; " + p_explanation(verdict, value, implied[key][""], alpha)
         rows.append(
             Check(
                 check=f"T3-{slug(key)}",
@@ -320,7 +334,7 @@ def check_rmsea(
                 source=value.source,
                 implied=shown,
                 tolerance=value.tolerance,
-                verdict=verdict_for(bool(matches)),
+                verdict=verdict,
                 explanation=explanation,
             )
         )

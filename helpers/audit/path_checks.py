@@ -17,6 +17,7 @@ from helpers.audit.printed import (
     DECISION_ERROR,
     EPS,
     INCONSISTENT,
+    MISPRINT,
     Check,
     Reported,
     below_alpha,
@@ -179,19 +180,26 @@ def _levels(values: Iterable[float]) -> str:
 
 
 def check_table5(values: Mapping[str, Any], n: int, alpha: float) -> list[Check]:
-    """Every check on Table 5 that the audited values allow: p-values, marks, legend, decisions."""
+    """Every check on Table 5 that the audited values allow: p-values, marks, legend, decisions.
+
+    When the text names significance levels and the marks sort the p-values by them
+    (``text_reading``), a mark or a legend that disagrees with the printed note is read as a
+    misprinted note (a likely misprint), not as a decision error.
+    """
     paths, text = values["paths"], values.get("text") or {}
     chisq = values["chisq"].value if has(values, "chisq") else None
     rows = check_path_pvalues(paths, n, chisq, alpha)
     legend_source = values.get("legend_source", "")
     if values.get("legend") and "mark" in paths:
-        rows += check_marks(paths, values["legend"], alpha, legend_source)
-        if text.get("thresholds"):
+        levels = text.get("thresholds") or ()
+        rows += check_marks(paths, values["legend"], alpha, legend_source, levels)
+        if levels:
             text_source = text.get("thresholds_source", "")
             legend_and_text = join_sources(legend_source, text_source)
-            rows.append(check_legend_against_text(values["legend"], text["thresholds"], legend_and_text))
+            follows = bool(text_reading(paths, levels))
+            rows.append(check_legend_against_text(values["legend"], levels, legend_and_text, follows))
             marks_and_text = join_sources(source_range(paths["source"]), text_source)
-            rows.append(check_marks_against_text(paths, text["thresholds"], marks_and_text))
+            rows.append(check_marks_against_text(paths, levels, marks_and_text))
     if "decision" in paths:
         rows.append(check_decisions(paths, alpha))
     return rows
@@ -200,6 +208,9 @@ def check_table5(values: Mapping[str, Any], n: int, alpha: float) -> list[Check]
 def check_path_pvalues(paths: pd.DataFrame, n: int, chisq: float | None, alpha: float) -> list[Check]:
     """Each path's printed p against the range its printed β allows at N (``path_pvalue_table``).
 
+    A p that its β cannot give is a decision error when the two lie on different sides of alpha
+    (the hypothesis' decision depends on which is right); otherwise a likely misprint: one of
+    the two printed numbers is wrong, and the decision is the same either way.
     ``paths``: hypothesis, beta, beta_decimals, p, p_decimals, source.
     """
     tests = path_pvalue_table(paths, n, chisq)
@@ -209,7 +220,7 @@ def check_path_pvalues(paths: pd.DataFrame, n: int, chisq: float | None, alpha: 
         beta = Reported(r.beta, int(r.beta_decimals))
         test = tests.loc[r.hypothesis]
         implied = (test["p low"], test["p high"])
-        verdict = p_verdict(p, implied, alpha)
+        verdict = p_verdict(p, implied, alpha, misprint=True)
         rows.append(
             Check(
                 check=f"T5-p-{r.hypothesis}",
@@ -229,15 +240,23 @@ def check_path_pvalues(paths: pd.DataFrame, n: int, chisq: float | None, alpha: 
 
 
 def check_marks(
-    paths: pd.DataFrame, legend: Mapping[str, float], alpha: float, legend_source: str = ""
+    paths: pd.DataFrame,
+    legend: Mapping[str, float],
+    alpha: float,
+    legend_source: str = "",
+    text_levels: Iterable[float] = (),
 ) -> list[Check]:
     """Each significance mark against its p-value under the table's legend.
 
     A mark stands for the p-values below its threshold and at or above the next lower one
-    (``mark_interval``). When that range lies on the other side of alpha than the p, the mark
-    tells the reader the opposite of the p: a decision error.
+    (``mark_interval``). A mark that disagrees with the legend is a likely misprint when the
+    marks sort the p-values by the levels the text names (``text_reading``) and this mark fits
+    that reading: the note, not the mark, is then the likelier slip, and nothing is decided
+    differently. Otherwise, when the mark's range lies on the other side of alpha than the p,
+    the mark tells the reader the opposite of the p: a decision error.
     """
     legend_text = ", ".join(f"'{m}' p < {t:g}" for m, t in sorted(legend.items(), key=lambda x: -x[1]))
+    reading = text_reading(paths, text_levels)
     rows = []
     for r in paths.itertuples():
         p = Reported(r.p, int(r.p_decimals), r.source)
@@ -245,6 +264,15 @@ def check_marks(
         low, high = mark_interval(mark, legend)
         mark_range = (low, high - EPS)
         verdict = verdict_for(overlaps(p_interval(p), mark_range))
+        explanation = f"legend: {legend_text}; so '{mark}' means {low:g} ≤ p < {high:g}"
+        if verdict != CONSISTENT and mark in reading:
+            text_low, text_high = mark_interval(mark, reading)
+            if overlaps(p_interval(p), (text_low, text_high - EPS)):
+                verdict = MISPRINT
+                explanation += (
+                    f"; with the text's levels '{mark}' means {text_low:g} ≤ p < {text_high:g}, which "
+                    "fits: the note's threshold is the likelier slip"
+                )
         mark_side = below_alpha(mark_range, alpha)
         if verdict == INCONSISTENT and mark_side is not None and mark_side != (p.value < alpha):
             verdict = DECISION_ERROR
@@ -259,16 +287,31 @@ def check_marks(
                 implied=f"'{expected_mark(p.value, legend)}'",
                 tolerance=p.tolerance,
                 verdict=verdict,
-                explanation=f"legend: {legend_text}; so '{mark}' means {low:g} ≤ p < {high:g}",
+                explanation=explanation,
             )
         )
     return rows
 
 
-def check_legend_against_text(legend: Mapping[str, float], thresholds: Iterable[float], source: str) -> Check:
-    """The legend's thresholds against the significance levels the text reports."""
+def check_legend_against_text(
+    legend: Mapping[str, float], thresholds: Iterable[float], source: str, marks_follow_text: bool = False
+) -> Check:
+    """The legend's thresholds against the significance levels the text reports.
+
+    When they differ but the marks sort the p-values by the text's levels
+    (``marks_follow_text``), the legend is a likely misprint; otherwise an unsettled
+    inconsistency.
+    """
     in_legend, in_text = sorted(set(legend.values())), sorted(set(thresholds))
     ok = len(in_legend) == len(in_text) and np.allclose(in_legend, in_text)
+    explanation = (
+        "the same levels"
+        if ok
+        else f"only in the legend: {_levels(sorted(set(in_legend) - set(in_text)))}; "
+        f"only in the text: {_levels(sorted(set(in_text) - set(in_legend)))}"
+    )
+    if not ok and marks_follow_text:
+        explanation += "; the marks follow the text's levels, so the note is the likelier slip"
     return Check(
         check="T5-legend-text",
         topic="significance marks",
@@ -278,26 +321,36 @@ def check_legend_against_text(legend: Mapping[str, float], thresholds: Iterable[
         source=source,
         implied=f"text: {_levels(in_text)}",
         tolerance="exact",
-        verdict=verdict_for(ok),
-        explanation="the same levels"
-        if ok
-        else f"only in the legend: {_levels(sorted(set(in_legend) - set(in_text)))}; "
-        f"only in the text: {_levels(sorted(set(in_text) - set(in_legend)))}",
+        verdict=verdict_for(ok, misprint=marks_follow_text),
+        explanation=explanation,
     )
+
+
+def text_reading(paths: pd.DataFrame, thresholds: Iterable[float]) -> dict[str, float]:
+    """The legend the marks follow if read with the text's levels: {mark: level}, or {} if none.
+
+    Order the mark groups by their largest p and pair them with the text's levels in increasing
+    order; the reading holds when every p of a group lies below its level and at or above the
+    level before.
+    """
+    levels = sorted(set(thresholds))
+    if "mark" not in paths or not levels:
+        return {}
+    groups = {m: paths.loc[paths["mark"] == m, "p"] for m in paths["mark"].dropna().unique()}
+    order = sorted(groups, key=lambda m: groups[m].max())
+    if not order or len(order) > len(levels):
+        return {}
+    reading = dict(zip(order, levels))
+    floors = dict(zip(order, [0.0, *levels]))
+    fits = all((groups[m] < reading[m]).all() and (groups[m] >= floors[m]).all() for m in order)
+    return reading if fits else {}
 
 
 def check_marks_against_text(paths: pd.DataFrame, thresholds: Iterable[float], source: str) -> Check:
-    """Can the marks be read with the text's levels? Order the mark groups by their largest p and
-    pair them with the text's levels in increasing order; consistent when every p of a group lies
-    below its level and at or above the level before."""
-    levels = sorted(set(thresholds))
+    """Can the marks be read with the text's levels (``text_reading``)?"""
     groups = {m: paths.loc[paths["mark"] == m, "p"] for m in paths["mark"].dropna().unique()}
     order = sorted(groups, key=lambda m: groups[m].max())
-    reading = dict(zip(order, levels)) if len(order) <= len(levels) else {}
-    floors = dict(zip(order, [0.0, *levels]))
-    ok = bool(reading) and all(
-        (groups[m] < reading[m]).all() and (groups[m] >= floors[m]).all() for m in order
-    )
+    reading = text_reading(paths, thresholds)
     read_as = ", ".join(f"'{m}' = p < {t:g}" for m, t in reading.items())
     return Check(
         check="T5-marks-text",
@@ -308,9 +361,9 @@ def check_marks_against_text(paths: pd.DataFrame, thresholds: Iterable[float], s
         source=source,
         implied=read_as or "no reading",
         tolerance="exact",
-        verdict=verdict_for(ok),
+        verdict=verdict_for(bool(reading)),
         explanation=f"the marks follow the text if read as {read_as}"
-        if ok
+        if reading
         else "no pairing of the text's levels with the marks fits the p-values",
     )
 

@@ -52,9 +52,13 @@ def check_percentages(table1: pd.DataFrame, n: int) -> list[Check]:
 
 
 def _percentage_row(r: Any, n: int) -> Check:
+    """One percentage against its count. Off by less than one point, it is a likely misprint (a
+    slip in rounding, or a share adjusted so that the column adds up to 100); the count, printed
+    beside it, fixes the share."""
     exact = 100 * r.frequency / n
     printed = Reported(float(r.percentage), 0, r.source)
     ok = overlaps(printed.interval(), (exact, exact))
+    slip = abs(float(r.percentage) - exact) < 1
     return Check(
         check=f"T1-pct-{slug(r.characteristic)}-{slug(r.category)}",
         topic="percentages",
@@ -64,7 +68,7 @@ def _percentage_row(r: Any, n: int) -> Check:
         source=r.source,
         implied=f"{exact:.2f}%",
         tolerance=printed.tolerance,
-        verdict=verdict_for(ok),
+        verdict=verdict_for(ok, misprint=slip),
         explanation=f"{r.frequency}/{n} = {exact:.2f}%, printed as {_round_half_up(exact)}"
         if ok
         else f"{r.frequency}/{n} = {exact:.2f}% rounds to {_round_half_up(exact)}, not {r.percentage:g}",

@@ -16,8 +16,22 @@ from typing import Any
 
 import numpy as np
 
-CONSISTENT, INCONSISTENT, DECISION_ERROR = "consistent", "inconsistent", "decision error"
-VERDICTS = (CONSISTENT, INCONSISTENT, DECISION_ERROR)
+CONSISTENT = "consistent"
+MISPRINT = "likely misprint"
+INCONSISTENT = "unsettled inconsistency"
+DECISION_ERROR = "decision error"
+VERDICTS = (CONSISTENT, MISPRINT, INCONSISTENT, DECISION_ERROR)
+# What each verdict means, for the lesson's legend of the report (in VERDICTS order).
+VERDICT_MEANINGS = {
+    CONSISTENT: "the printed numbers can all be true at once, within their rounding",
+    MISPRINT: "they cannot, but a slip in printing one value explains it (a p-value no printed β can "
+    "give at this N, a threshold or percentage printed wrong, a number copied differently), and no "
+    "decision depends on which value is right",
+    INCONSISTENT: "they cannot, no single printing slip explains it, and no hypothesis decision or "
+    "model-fit verdict changes: the paper alone cannot say which numbers are wrong",
+    DECISION_ERROR: "they cannot, and the disagreement changes a hypothesis decision or a model-fit "
+    "verdict (statcheck's term: a result moves to the other side of α)",
+}
 DEFAULT_ALPHA = 0.05
 EPS = 1e-9
 COLUMNS = (
@@ -96,9 +110,12 @@ def ends(function: Callable[[float], float], interval: tuple[float, float]) -> t
     return min(a, b), max(a, b)
 
 
-def verdict_for(consistent: bool) -> str:
-    """CONSISTENT or INCONSISTENT, for a check that cannot end in a decision error."""
-    return CONSISTENT if consistent else INCONSISTENT
+def verdict_for(consistent: bool, misprint: bool = False) -> str:
+    """CONSISTENT, or for a failed check that decides nothing: MISPRINT when a printing slip in one
+    value explains the failure, else INCONSISTENT (unsettled)."""
+    if consistent:
+        return CONSISTENT
+    return MISPRINT if misprint else INCONSISTENT
 
 
 def below_alpha(interval: tuple[float, float], alpha: float) -> bool | None:
@@ -116,15 +133,32 @@ def p_interval(p: Reported) -> tuple[float, float]:
     return max(lo, 0.0), min(hi, 1.0)
 
 
-def p_verdict(printed: Reported, implied: tuple[float, float], alpha: float) -> str:
-    """statcheck's verdict for a p-value: consistent, inconsistent, or a decision error when the
-    printed p and the recomputed p fall on different sides of alpha."""
+def sides_differ(printed: Reported, implied: tuple[float, float], alpha: float) -> bool:
+    """True when the whole recomputed range lies on the other side of alpha than the printed p."""
+    implied_side = below_alpha(implied, alpha)
+    return implied_side is not None and implied_side != (printed.value < alpha)
+
+
+def p_verdict(
+    printed: Reported,
+    implied: tuple[float, float],
+    alpha: float,
+    decides: bool = True,
+    misprint: bool = False,
+) -> str:
+    """statcheck's reading of a p-value, with the audit's four verdicts.
+
+    Consistent when the printed p is one the statistic allows. Otherwise a decision error when
+    the test ``decides`` something (a hypothesis, the model's fit) and the printed and recomputed
+    p fall on different sides of alpha; else a likely misprint when a slip in the printed p alone
+    explains it (``misprint``), else an unsettled inconsistency. The baseline model's test
+    decides nothing: it is only the yardstick of CFI, TLI and RNI.
+    """
     if overlaps(p_interval(printed), implied):
         return CONSISTENT
-    implied_side = below_alpha(implied, alpha)
-    if implied_side is not None and implied_side != (printed.value < alpha):
+    if decides and sides_differ(printed, implied, alpha):
         return DECISION_ERROR
-    return INCONSISTENT
+    return verdict_for(False, misprint)
 
 
 def p_explanation(verdict: str, p: Reported, implied: tuple[float, float], alpha: float) -> str:
@@ -134,7 +168,18 @@ def p_explanation(verdict: str, p: Reported, implied: tuple[float, float], alpha
     side = "below" if p.value < alpha else "at or above"
     if verdict == DECISION_ERROR:
         return f"the printed p is {side} α = {alpha:g} and the recomputed one is not: the decision flips"
-    return f"the printed p is not in the recomputed range; both are {side} α = {alpha:g}"
+    where = below_alpha(implied, alpha)
+    if where is None:
+        sides = f"the printed p is {side} α = {alpha:g}, the recomputed range straddles it"
+    elif where == (p.value < alpha):
+        sides = f"both are {side} α = {alpha:g}"
+    else:
+        sides = (
+            f"the printed p is {side} α = {alpha:g} and the recomputed one is not, but this test decides "
+            "no hypothesis (it is only the yardstick of CFI, TLI and RNI)"
+        )
+    text = f"the printed p is not in the recomputed range; {sides}"
+    return text + ("; a slip in the printed p explains it" if verdict == MISPRINT else "")
 
 
 def has(values: Mapping[str, Any], *keys: str) -> bool:

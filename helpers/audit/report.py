@@ -152,7 +152,7 @@ def audit(values: Mapping[str, Any]) -> pd.DataFrame:
     for label, prefix in (("User Model", ""), ("Baseline Model", "baseline_")):
         chisq, df, p = (v.get(f"{prefix}{key}") for key in ("chisq", "df", "pvalue"))
         if has(v, f"{prefix}chisq", f"{prefix}df", f"{prefix}pvalue"):
-            rows.append(check_model_test_pvalue(label, chisq, df, p, alpha))
+            rows.append(check_model_test_pvalue(label, chisq, df, p, alpha, decides=not prefix))
     if has(v, "df", "baseline_df"):
         rows += check_model_degrees_of_freedom(v["df"], v["baseline_df"])
     if has(v, "chisq", "df", "pvalue"):
@@ -162,7 +162,7 @@ def audit(values: Mapping[str, Any]) -> pd.DataFrame:
             check_df_search("Baseline Model", v["baseline_chisq"], v["baseline_df"], n, v["baseline_pvalue"])
         )
     if has(v, "chisq", "df"):
-        rows += check_rmsea(v["chisq"], v["df"], n, v)
+        rows += check_rmsea(v["chisq"], v["df"], n, v, alpha)
     if has(v, "chisq", "df", "baseline_chisq", "baseline_df"):
         rows += check_incremental_indices(v["chisq"], v["df"], v["baseline_chisq"], v["baseline_df"], v)
     rows += check_index_relations(v, int(v.get("n_observed", len(paper_model.VARIABLES))))
@@ -200,6 +200,14 @@ def verdict_summary(report: pd.DataFrame) -> pd.DataFrame:
     table = pd.crosstab(topics, verdicts, margins=True, margins_name="total", dropna=False)
     table.index.name, table.columns.name = "topic", "verdict"
     return table
+
+
+def verdict_counts(report: pd.DataFrame) -> pd.Series:
+    """How many checks ended with each verdict, in ``VERDICTS`` order (zeros included)."""
+    counts = report["verdict"].value_counts()
+    return pd.Series(
+        [int(counts.get(v, 0)) for v in VERDICTS], index=pd.Index(VERDICTS, name="verdict"), name="checks"
+    )
 
 
 def flagged(report: pd.DataFrame) -> pd.DataFrame:

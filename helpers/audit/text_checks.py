@@ -33,7 +33,12 @@ def text_claims(facts: pd.DataFrame | None = None) -> dict[str, Any]:
 
 
 def check_text_claims(values: Mapping[str, Any], alpha: float) -> list[Check]:
-    """The text's statements about model fit (``text_claims``) against Tables 2 and 4."""
+    """The text's statements about model fit (``text_claims``) against Tables 2 and 4.
+
+    The χ² the text names differs from Table 2's: a likely misprint (one number copied twice).
+    The text's reading of the χ² test or of the indices against their cut-off contradicts the
+    table: a decision error, since these are the paper's verdicts on the model's fit.
+    """
     text, rows = values["text"], []
     common = {"topic": "text claims", "source": text.get("fit_source", "text"), "tolerance": "exact"}
     if text.get("chisq") is not None and has(values, "chisq"):
@@ -45,8 +50,8 @@ def check_text_claims(values: Mapping[str, Any], alpha: float) -> list[Check]:
                 what="the χ² the text names is Table 2's",
                 published=f"text: χ² = {text['chisq']:g}",
                 implied=f"Table 2: χ² = {values['chisq']}",
-                verdict=verdict_for(ok),
-                explanation="the same number" if ok else "text and table differ",
+                verdict=verdict_for(ok, misprint=True),
+                explanation="the same number" if ok else "text and table differ: one of them is misprinted",
                 **common,
             )
         )
@@ -63,8 +68,10 @@ def check_text_claims(values: Mapping[str, Any], alpha: float) -> list[Check]:
                 what=f"{', '.join(k.upper() for k in present)} above {threshold:g}",
                 published=", ".join(f"{k.upper()} = {values[k]}" for k in present),
                 implied=f"each > {threshold:g}",
-                verdict=verdict_for(not failing),
-                explanation="all above" if not failing else f"not above: {', '.join(failing)}",
+                verdict=CONSISTENT if not failing else DECISION_ERROR,
+                explanation="all above"
+                if not failing
+                else f"not above: {', '.join(failing)}; the text's fit verdict contradicts the table",
                 **common,
             )
         )

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.audit.printed import CONSISTENT, DECISION_ERROR, INCONSISTENT, MISPRINT, VERDICTS
 from helpers.statements import p_text
 from helpers.survey import SurveySource
 
-CONSISTENT = "consistent"
+# How a count of checks with each verdict is said: (one, several).
+VERDICT_PHRASES = {
+    CONSISTENT: ("is consistent", "are consistent"),
+    MISPRINT: ("is a likely misprint", "are likely misprints"),
+    INCONSISTENT: ("is an unsettled inconsistency", "are unsettled inconsistencies"),
+    DECISION_ERROR: ("is a decision error", "are decision errors"),
+}
 
 
 def data_origin(source: SurveySource) -> str:
@@ -38,3 +45,26 @@ def own_fit_audit(report: pd.DataFrame, fit_measures: dict, source: SurveySource
     return (
         f"{first} {second} No dataset can reproduce those tables exactly, because they contradict each other."
     )
+
+
+def verdict_counts(report: pd.DataFrame, what: str = "checks") -> str:
+    """How many checks of an audit ended with each verdict, and which are decision errors.
+
+    ``report``: ``helpers.audit.audit`` of any numbers (the paper's, or a fit rounded like them).
+    """
+    counts = report["verdict"].value_counts()
+    parts = []
+    for verdict in VERDICTS:
+        count = int(counts.get(verdict, 0))
+        one, several = VERDICT_PHRASES[verdict]
+        if count == 0:
+            parts.append(f"none {one}")
+        else:
+            parts.append(f"{count} {one if count == 1 else several}")
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}"
+    text = f"Of the {len(report)} {what}, {listed}."
+    errors = report[report["verdict"] == DECISION_ERROR]
+    if not errors.empty:
+        names = "; ".join(f"{check} ({row['item']})" for check, row in errors.iterrows())
+        text += f" Decision error{'s' if len(errors) > 1 else ''}: {names}."
+    return text
