@@ -146,7 +146,32 @@ LESSON_03: dict[str, Answer] = {
 
 
 # --- Lesson 04 ---------------------------------------------------------------------------------
-LESSON_04: dict[str, Answer] = {}
+def _rmsea_of_the_example(survey: pd.DataFrame) -> float:
+    """Self-check 04.c: lavaan's RMSEA of a model with χ² = 12 on 4 df and N = 190 (no data)."""
+    import math
+
+    return math.sqrt(max(12 - 4, 0) / (4 * 190))
+
+
+LESSON_04: dict[str, Answer] = {
+    "04.a": Answer(
+        choice("b"),
+        "which variable does the model never try to explain, and what does fixed.x do with it?",
+        kind=CHOICE,
+    ),
+    "04.b": Answer(
+        choice("c"),
+        "look for χ²_b and df_b, the baseline model's numbers, in the formulas.",
+        kind=CHOICE,
+    ),
+    "04.c": Answer(
+        _rmsea_of_the_example,
+        "subtract df from χ², divide by df times N (lavaan's N, not N - 1), then take the square root; "
+        "give four decimals.",
+        tolerance=0.0001,
+    ),
+}
+
 
 # --- Lesson 05 ---------------------------------------------------------------------------------
 LESSON_05: dict[str, Answer] = {}

@@ -2,6 +2,7 @@
 
 import io
 import json
+import math
 from functools import cache
 from pathlib import Path
 
@@ -165,7 +166,80 @@ def test_path_diagram_unstandardized_and_orthogonal():
     for b in estimates.loc[estimates["op"] == "~", "est"]:
         assert f"{b:.2f}" in texts
     assert "B (unstandardized)" in ax.get_title(loc="left")
+    assert "Curved arrows" not in texts  # no residual covariances to explain
     plt.close(figure)
+
+
+def outcome_covariances(fit):
+    estimates = fit.parameter_estimates()
+    outcomes = set(paper_model.OUTCOMES)
+    pairs = (estimates["op"] == "~~") & (estimates["lhs"] != estimates["rhs"])
+    return estimates[pairs & estimates["lhs"].isin(outcomes) & estimates["rhs"].isin(outcomes)]
+
+
+@pytest.mark.parametrize("standardized", [True, False])
+def test_curved_arrows_show_correlations_only_in_the_standardized_diagram(standardized):
+    fit = fitted()
+    ax = figures.path_diagram(fit, standardized=standardized).axes[0]
+    texts = [t.get_text() for t in ax.texts]
+    covariances = outcome_covariances(fit)
+    assert len(covariances) == 3
+    for row in covariances.itertuples(index=False):
+        expected = f"r = {row.std_all:.2f}" if standardized else f"{row.est:.2f}"
+        assert expected in texts
+    assert any(t.startswith("r = ") for t in texts) == standardized
+    legend = next(t for t in texts if t.startswith("Curved arrows"))
+    assert ("correlations r" in legend) == standardized and ("covariances" in legend) != standardized
+    plt.close("all")
+
+
+def path_labels(ax) -> dict[str, tuple[float, float]]:
+    return {t.get_gid(): t.get_position() for t in ax.texts if (t.get_gid() or "").startswith("path:")}
+
+
+@pytest.mark.parametrize("variant", ["paper", "direct"])
+@pytest.mark.parametrize("standardized", [True, False])
+def test_each_path_label_sits_on_its_own_arrow_clear_of_the_others(variant, standardized):
+    """No label sits where two arrows cross (the 0.23 and 0.33 labels once did)."""
+    from helpers.figures.path_diagram import box_positions, distance_to_arrow, path_between
+
+    v = paper_model.VARIANTS[variant]
+    scores = score_constructs(load_survey(settings.SHIPPED_SURVEY_FILE))
+    fit = paper_model.fit(scores, v.correlated_outcomes, v.direct_paths)
+    ax = figures.path_diagram(fit, standardized=standardized).axes[0]
+    estimates = fit.parameter_estimates()
+    arrows = {
+        f"path:{r.rhs}->{r.lhs}": path_between(r.rhs, r.lhs, "", box_positions())
+        for r in estimates[estimates["op"] == "~"].itertuples(index=False)
+    }
+    labels = path_labels(ax)
+    assert set(labels) == set(arrows)
+    assert {p.get_gid() for p in ax.patches if isinstance(p, FancyArrowPatch) and p.get_gid()} == set(arrows)
+    for gid, point in labels.items():
+        assert distance_to_arrow(point, arrows[gid]) < 1e-6
+        nearest_other = min(
+            distance_to_arrow(point, arrow) for other, arrow in arrows.items() if other != gid
+        )
+        assert nearest_other > 0.3, (gid, nearest_other)
+        for other, elsewhere in labels.items():
+            if other != gid:
+                assert math.dist(point, elsewhere) > 0.3, (gid, other)
+    plt.close("all")
+
+
+def test_the_conceptual_diagram_places_its_hypothesis_labels_clear_of_crossings():
+    from helpers.figures.path_diagram import box_positions, distance_to_arrow, path_between
+
+    ax = figures.conceptual_diagram().axes[0]
+    labels = {t.get_text(): t.get_position() for t in ax.texts if (t.get_gid() or "").startswith("path:")}
+    assert sorted(labels) == sorted(h.code for h in paper_model.HYPOTHESES)
+    arrows = {
+        h.code: path_between(h.predictor, h.outcome, h.code, box_positions()) for h in paper_model.HYPOTHESES
+    }
+    for code, point in labels.items():
+        assert distance_to_arrow(point, arrows[code]) < 1e-6
+        assert min(distance_to_arrow(point, a) for other, a in arrows.items() if other != code) > 0.3, code
+    plt.close("all")
 
 
 def test_path_diagram_is_deterministic():

@@ -31,6 +31,9 @@ def test_the_model_test_sentence_follows_the_p_value(analysed):
     else:
         assert "compatible with the data" in text or "the data do not reject the four restrictions" in text
         assert ("is small for its df" in text) == (user["chi_square"] <= user["df"])
+    # not rejecting is not confirming: the sentence says so whenever the test does not reject
+    assert ("Failing to reject is not proof that the model is right" in text) == (user["p"] >= 0.05)
+    assert "within sampling error" not in text or user["p"] < 0.05
 
 
 def test_the_fit_index_bullets_follow_rmsea_srmr_and_cfi(analysed):
@@ -42,6 +45,11 @@ def test_the_fit_index_bullets_follow_rmsea_srmr_and_cfi(analysed):
     assert ("above the usual .08 limit" in text) == (measures["srmr"] >= 0.08)
     assert ("**CFI** is 1 " in text) == (measures["cfi"] >= 0.9995)
     assert text.count("\n- ") == 2  # three bullets
+    # the definitions: SRMR is a root mean square, RNI is CFI untruncated, TLI a per-df comparison
+    assert "root mean square" in text and "average residual" not in text
+    assert "**RNI**" in text and "CFI without" in text
+    assert "**TLI**" in text and "per degree of freedom" in text
+    assert "TLI** and **RNI** are the same" not in text
 
 
 def test_the_hypothesis_sentence_counts_and_names_what_table5_supports(analysed):
@@ -70,6 +78,7 @@ def test_the_r_squared_sentence_names_the_best_and_least_explained_construct(ana
     assert f"{construct_name(r_squared.idxmin())} is explained least" in text
     left = int(re.search(r"leaves more than (\d+) %", text).group(1))
     assert left <= 100 * (1 - r_squared.min()) < left + 10 or left == 99
+    assert "causes" not in text  # unexplained variance, not "other causes"
 
 
 def test_the_orthogonal_variant_sentence_follows_its_p_value(analysed):

@@ -3,16 +3,20 @@
 Boxes are the six constructs in causal order (PCDP on the left, the two mediators IT and GL in
 the middle, the three outcomes on the right). Each arrow is a regression path labelled with its
 standardized coefficient β (lavaan's std.all) or, with ``standardized=False``, its unstandardized
-estimate B. Endogenous boxes show their R². Curved two-headed arrows on the right are the
-residual correlations of the outcomes, when the model frees them. Nothing is random: the same fit
-always gives the same figure.
+estimate B. Endogenous boxes show their R². Curved two-headed arrows on the right join the
+outcomes whose residuals the model lets covary: labelled with the residual correlation r in the
+standardized diagram and with the residual covariance in the unstandardized one. Each path's
+label sits at the point of its own arrow farthest from the other arrows (``label_fractions``), so
+no label sits at a crossing. Nothing is random: the same fit always gives the same figure.
 """
 
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -24,8 +28,28 @@ BOX_WIDTH, BOX_HEIGHT = 1.5, 0.78
 COLUMN_X = {"exogenous": 0.0, "mediator": 2.6, "outcome": 5.2}
 ROW_Y = {"exogenous": (0.0,), "mediator": (1.15, -1.15), "outcome": (1.9, 0.0, -1.9)}
 BOX_COLOUR = {"exogenous": "#dbe9f6", "mediator": "#fde7c8", "outcome": "#d9f0d3"}
-# Labels sit this far along an arrow: near the tail, where arrows from one box are still apart.
-LABEL_POSITION = 0.25
+# A path's label sits at one of these fractions of its arrow (from the tail): the one farthest from
+# every other arrow and label, the earliest of equally good ones.
+LABEL_FRACTIONS = tuple(round(0.2 + 0.05 * k, 2) for k in range(13))  # 0.2, 0.25, ..., 0.8
+DIRECT_LABEL_FRACTION = 0.5  # a bent direct path has its label at its apex
+
+
+@dataclass(frozen=True)
+class Path:
+    """One drawn path: where its arrow starts and ends, how it bends, and its label."""
+
+    predictor: str
+    outcome: str
+    tail: tuple[float, float]
+    head: tuple[float, float]
+    rad: float
+    label: str
+    direct: bool = False  # a path the paper's model leaves out (PCDP -> outcome): dashed
+
+    @property
+    def gid(self) -> str:
+        """The arrow's and its label's id in the figure, e.g. "path:global_logistics->market_reach"."""
+        return f"path:{self.predictor}->{self.outcome}"
 
 
 def box_positions() -> dict[str, tuple[float, float]]:
@@ -53,13 +77,23 @@ def path_diagram(fit, standardized: bool = True) -> Figure:
     fig, ax = plt.subplots(figsize=(11, 6.4))
     for key, r2 in _r_squared(fit).items():
         _draw_box(ax, key, positions[key], r2)
-    for row in estimates[estimates["op"] == "~"].itertuples(index=False):
-        _draw_path(ax, positions[row.rhs], positions[row.lhs], f"{getattr(row, column):.2f}")
-    for row in _outcome_correlations(estimates).itertuples(index=False):
-        _draw_correlation(ax, positions[row.lhs], positions[row.rhs], row.std_all)
+    paths = [
+        path_between(row.rhs, row.lhs, f"{getattr(row, column):.2f}", positions)
+        for row in estimates[estimates["op"] == "~"].itertuples(index=False)
+    ]
+    _draw_paths(ax, paths)
+    covariances = _outcome_covariances(estimates)
+    for row in covariances.itertuples(index=False):
+        label = f"r = {row.std_all:.2f}" if standardized else f"{row.est:.2f}"
+        _draw_covariance(ax, positions[row.lhs], positions[row.rhs], label)
 
     symbol = "β (standardized)" if standardized else "B (unstandardized)"
     ax.set_title(f"Figure 2. Path model: coefficients {symbol} and R²", loc="left")
+    if len(covariances):
+        kind = "correlations r" if standardized else "covariances (answer-scale points squared)"
+        ax.text(
+            -1.0, -2.45, f"Curved arrows: residual {kind} of the outcomes.", fontsize=8.5, color="#555555"
+        )
     ax.set_xlim(-1.0, 6.9)
     ax.set_ylim(-2.5, 2.5)
     ax.set_aspect("equal")
@@ -73,8 +107,8 @@ def conceptual_diagram() -> Figure:
     fig, ax = plt.subplots(figsize=(11, 6.4))
     for key in paper_model.VARIABLES:
         _draw_box(ax, key, positions[key], None)
-    for hypothesis in paper_model.HYPOTHESES:
-        _draw_path(ax, positions[hypothesis.predictor], positions[hypothesis.outcome], hypothesis.code)
+    paths = [path_between(h.predictor, h.outcome, h.code, positions) for h in paper_model.HYPOTHESES]
+    _draw_paths(ax, paths)
     ax.set_title("The conceptual model: hypotheses H1a-H3c (after the paper's Figure 2)", loc="left")
     ax.set_xlim(-1.0, 6.9)
     ax.set_ylim(-2.5, 2.5)
@@ -111,40 +145,96 @@ def _draw_box(ax, key: str, centre: tuple[float, float], r2: float | None) -> No
     ax.text(x, y, "\n".join(lines), ha="center", va="center", fontsize=8.5, zorder=4)
 
 
-def _draw_path(ax, start: tuple[float, float], end: tuple[float, float], label: str) -> None:
-    """A one-headed arrow from the right edge of the predictor to the left edge of the outcome."""
-    # Arrows leave and enter a little towards each other, so two arrows never share an end.
+def path_between(predictor: str, outcome: str, label: str, positions: dict[str, tuple[float, float]]) -> Path:
+    """The arrow of a path: from the right edge of the predictor's box to the left edge of the
+    outcome's, both ends moved a little towards each other so that two arrows rarely share an
+    end. A direct path (PCDP -> outcome, not in the paper's model) skips the mediator column and
+    is bent above IT or below GL (a level one passes between them)."""
+    start, end = positions[predictor], positions[outcome]
     shift = 0.12 * _sign(end[1] - start[1])
     tail = (start[0] + BOX_WIDTH / 2, start[1] + shift)
     head = (end[0] - BOX_WIDTH / 2, end[1] - shift)
-    # A direct path (PCDP -> outcome, not in the paper's model) skips the mediator column:
-    # dashed, and bent above IT or below GL (a level one passes between them).
     direct = end[0] - start[0] > COLUMN_X["mediator"] + 0.1
     rad = -0.5 * _sign(end[1] - start[1]) if direct else 0.0
-    ax.add_patch(
-        FancyArrowPatch(
-            tail,
-            head,
-            arrowstyle="-|>",
-            mutation_scale=14,
-            linewidth=1.3,
-            color="#333333",
-            connectionstyle=f"arc3,rad={rad}",
-            linestyle="--" if direct else "-",
-            zorder=2,
+    return Path(predictor, outcome, tail, head, rad, label, direct)
+
+
+def label_fractions(paths: list[Path]) -> list[float]:
+    """Where along its arrow each path's label goes (0 = tail, 1 = head).
+
+    Each straight arrow's label takes, of ``LABEL_FRACTIONS``, the point farthest from every other
+    arrow and from the labels already placed (in the order of ``paths``), so that a label never
+    sits where two arrows cross and a reader cannot give it to the wrong arrow. A bent (direct)
+    path has its label at its apex.
+    """
+    placed: list[tuple[float, float]] = []
+    fractions = []
+    for k, path in enumerate(paths):
+        if path.rad:
+            fraction = DIRECT_LABEL_FRACTION
+        else:
+            others = [p for j, p in enumerate(paths) if j != k]
+
+            def room(t: float, path=path, others=others) -> float:
+                point = _point_on_arc(path.tail, path.head, path.rad, t)
+                to_arrows = min((distance_to_arrow(point, other) for other in others), default=np.inf)
+                to_labels = min((_distance(point, label) for label in placed), default=np.inf)
+                return min(to_arrows, to_labels)
+
+            fraction = max(LABEL_FRACTIONS, key=lambda t: (round(room(t), 6), -t))
+        fractions.append(fraction)
+        placed.append(_point_on_arc(path.tail, path.head, path.rad, fraction))
+    return fractions
+
+
+def distance_to_arrow(point: tuple[float, float], path: Path, samples: int = 50) -> float:
+    """Shortest distance from a point to a path's arrow (its curve sampled at ``samples`` points)."""
+    if not path.rad:
+        return _distance_to_segment(point, path.tail, path.head)
+    curve = [_point_on_arc(path.tail, path.head, path.rad, t) for t in np.linspace(0, 1, samples + 1)]
+    return min(_distance_to_segment(point, a, b) for a, b in zip(curve[:-1], curve[1:]))
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return float(np.hypot(a[0] - b[0], a[1] - b[1]))
+
+
+def _distance_to_segment(point, a, b) -> float:
+    p, a, b = (np.asarray(v, dtype=float) for v in (point, a, b))
+    ab = b - a
+    t = np.clip(np.dot(p - a, ab) / np.dot(ab, ab), 0.0, 1.0)
+    return float(np.linalg.norm(p - (a + t * ab)))
+
+
+def _draw_paths(ax, paths: list[Path]) -> None:
+    """Each path's arrow, and its label where ``label_fractions`` puts it."""
+    for path, fraction in zip(paths, label_fractions(paths), strict=True):
+        ax.add_patch(
+            FancyArrowPatch(
+                path.tail,
+                path.head,
+                arrowstyle="-|>",
+                mutation_scale=14,
+                linewidth=1.3,
+                color="#333333",
+                connectionstyle=f"arc3,rad={path.rad}",
+                linestyle="--" if path.direct else "-",
+                zorder=2,
+                gid=path.gid,
+            )
         )
-    )
-    label_x, label_y = _point_on_arc(tail, head, rad, 0.5 if direct else LABEL_POSITION)
-    ax.text(
-        label_x,
-        label_y,
-        label,
-        ha="center",
-        va="center",
-        fontsize=9,
-        zorder=5,
-        bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-    )
+        label_x, label_y = _point_on_arc(path.tail, path.head, path.rad, fraction)
+        ax.text(
+            label_x,
+            label_y,
+            path.label,
+            ha="center",
+            va="center",
+            fontsize=9,
+            zorder=5,
+            gid=path.gid,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
 
 
 def _point_on_arc(tail, head, rad: float, t: float) -> tuple[float, float]:
@@ -160,7 +250,7 @@ def _sign(value: float) -> int:
     return (value > 1e-9) - (value < -1e-9)
 
 
-def _outcome_correlations(estimates: pd.DataFrame) -> pd.DataFrame:
+def _outcome_covariances(estimates: pd.DataFrame) -> pd.DataFrame:
     """Free residual covariances among the outcomes (none when they are fixed to zero)."""
     outcomes = set(paper_model.OUTCOMES)
     mask = (
@@ -173,8 +263,9 @@ def _outcome_correlations(estimates: pd.DataFrame) -> pd.DataFrame:
     return estimates[mask]
 
 
-def _draw_correlation(ax, first: tuple[float, float], second: tuple[float, float], r: float) -> None:
-    """A curved two-headed arrow on the right of two outcome boxes, labelled with r."""
+def _draw_covariance(ax, first: tuple[float, float], second: tuple[float, float], label: str) -> None:
+    """A curved two-headed arrow on the right of two outcome boxes, with its label (the residual
+    correlation r, or the residual covariance)."""
     top, bottom = sorted((first, second), key=lambda point: -point[1])
     start = (top[0] + BOX_WIDTH / 2, top[1] - 0.12)
     end = (bottom[0] + BOX_WIDTH / 2, bottom[1] + 0.12)
@@ -197,7 +288,7 @@ def _draw_correlation(ax, first: tuple[float, float], second: tuple[float, float
     ax.text(
         start[0] + bulge + 0.05,
         (start[1] + end[1]) / 2,
-        f"r = {r:.2f}",
+        label,
         ha="left",
         va="center",
         fontsize=8,

@@ -6,10 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import instrument as ins
-from helpers.statements import ALPHA, listing, number, p_text
+from helpers.statements import ALPHA, capitalized, listing, number, p_text
 from helpers.survey import SurveySource
 
 NUMBER_WORDS = {3: "three", 4: "four", 7: "seven"}
+NOT_PROOF = (
+    "Failing to reject is not proof that the model is right: other models may fit as well, and a test on "
+    "so few df, with a sample of a few hundred firms or fewer, has little power to detect a moderate misspecification."
+)
+SRMR = "**SRMR**, the root mean square of the standardized residual covariances,"
 
 
 def construct_name(key: str) -> str:
@@ -29,11 +34,14 @@ def model_test(table2: pd.DataFrame) -> str:
     chi, df, p = user["chi_square"], int(user["df"]), user["p"]
     restrictions = f"the {NUMBER_WORDS.get(df, df)} restrictions"
     if p >= ALPHA and chi <= df:
-        first = f"The user model's χ² is small for its df (p ≈ {number(p)}): {restrictions} are compatible with the data."
+        first = (
+            f"The user model's χ² is small for its df (p ≈ {number(p)}): {restrictions} are compatible with the "
+            f"data. {NOT_PROOF}"
+        )
     elif p >= ALPHA:
         first = (
             f"The user model's χ² ({chi:.2f}) is larger than its df ({df}) but not significant ({p_text(p)}): "
-            f"the data do not reject {restrictions}."
+            f"the data do not reject {restrictions}. {NOT_PROOF}"
         )
     else:
         first = (
@@ -78,22 +86,50 @@ def fit_indices(table2: pd.DataFrame, table3: pd.DataFrame, table4: pd.DataFrame
     note = '(lavaan and jamovi compute a 90 % interval; the paper labels its interval "95 % CI".)'
     srmr = absolute["srmr"]
     if srmr < 0.02:
-        srmr_text = "**SRMR**, the average residual correlation, is below .02."
+        srmr_text = f"{SRMR} is below .02."
     else:
         limit = "under the usual .08 limit" if srmr < 0.08 else "above the usual .08 limit for a good fit"
-        srmr_text = f"**SRMR**, the average residual correlation, is {number(srmr, 3)}, {limit}."
+        srmr_text = f"{SRMR} is {number(srmr, 3)}, {limit}."
     cfi, tli, rni = incremental["cfi"], incremental["tli"], incremental["rni"]
+    tli_text = (
+        f"**TLI** ({number(tli, 3)}) compares χ²/df, the misfit per degree of freedom, of the model and the "
+        "baseline, so it charges a model for the df it spends; it is not truncated either."
+    )
     if cfi >= 0.9995:
         cfi_text = (
-            "**CFI** is 1 (it is truncated at 1). **TLI** and **RNI** are the same comparisons without "
-            "truncation, so they can exceed 1 when χ² < df."
+            f"**CFI** is 1 (it is truncated at 1). **RNI** ({number(rni, 3)}) is CFI without the truncation, so "
+            f"it exceeds 1 when χ² < df. {tli_text}"
         )
     else:
-        cfi_text = (
-            f"**CFI** is {number(cfi, 3)}, below 1 because χ² exceeds df. **TLI** ({number(tli, 3)}) and **RNI** "
-            f"({number(rni, 3)}) are the same comparisons without truncation at 1; they exceed 1 only when χ² < df."
+        same = (
+            "equals CFI here, as no truncation applies" if abs(rni - cfi) < 0.0005 else f"is {number(rni, 3)}"
         )
+        cfi_text = f"**CFI** is {number(cfi, 3)}, below 1 because χ² exceeds df. **RNI**, CFI without truncation, {same}. {tli_text}"
     return "\n".join(f"- {bullet}" for bullet in (f"{first} {interval} {note}", srmr_text, cfi_text))
+
+
+def semopy_statistics(side_by_side: pd.DataFrame) -> str:
+    """Which of semopy's ``calc_stats`` agree with lavaan's measures on this survey, and which
+    differ (``helpers.semopy_comparison.statistics_side_by_side``)."""
+    agree = side_by_side[side_by_side["agree"]]
+    differ = side_by_side[~side_by_side["agree"]]
+    if differ.empty:
+        return "semopy's statistics agree with lavaan's on every row."
+    text = (
+        f"On these data semopy agrees with lavaan on {listing(agree.index) or 'no statistic'} and differs on "
+        f"{listing(differ.index)}."
+    )
+    if "DoF" in differ.index:
+        row = differ.loc["DoF"]
+        text += f" Its df is {row['semopy']:.0f} against lavaan's {row['lavaan']:.0f}."
+    bounds = []
+    if "RMSEA" in agree.index and abs(agree.loc["RMSEA", "lavaan"]) < 1e-12:
+        bounds.append("RMSEA agrees only because both versions are 0 when χ² is below the df")
+    if "chi2 p-value" in agree.index and agree.loc["chi2 p-value", "lavaan"] < 0.001:
+        bounds.append("the p-values agree only because both are close to 0")
+    if bounds:
+        text += f" ({capitalized(listing(bounds))}.)"
+    return text
 
 
 def hypotheses(table5: pd.DataFrame, table2: pd.DataFrame) -> str:
@@ -137,7 +173,7 @@ def explained_variance(r_squared: pd.Series) -> str:
     left = "more than 99 %" if unexplained >= 99 else f"more than {int(unexplained // 10 * 10)} %"
     return (
         f"{construct_name(best)} is explained best ({share}). {construct_name(least)} is explained least: "
-        f"the model leaves {left} of it to other causes."
+        f"the model leaves {left} of its variance unexplained."
     )
 
 
@@ -208,5 +244,6 @@ __all__ = [
     "model_test",
     "orthogonal_variant",
     "published_comparison",
+    "semopy_statistics",
     "what_this_means",
 ]
