@@ -5,7 +5,9 @@ robust standard errors and the Bollen-Stine test, on the engine's general tools.
 form, all at once) and returns the draws of every path (B and standardized β), every R² and every
 indirect effect; its ``summary()`` gives percentile and bias-corrected (BC) 95% intervals and the
 bootstrap SE beside the estimate, with lavaan's conventions. The draws equal what refitting each
-resample with semopy gives (``refit_quantities``; tests/test_robustness.py compares them).
+resample with semopy gives (``refit_quantities``; tests/test_robustness.py compares them), and
+``resample_rows`` returns the firms of every resample, so that any other program (statsmodels,
+lesson 05) can refit the same resamples.
 ``standard_errors`` puts the ML standard errors beside the robust (Huber-White sandwich, lavaan's
 ``se = "robust.huber.white"``, the MLR ones); ``bollen_stine`` bootstraps the model chi-square.
 """
@@ -182,6 +184,16 @@ def bootstrap_paths(
     frame = pd.DataFrame(draws, columns=index)
     frame.index.name = "resample"
     return BootstrapResult(pd.Series(point, index=index, name="estimate"), frame, seed, chi)
+
+
+def resample_rows(n_firms: int, n_resamples: int, seed: int = settings.SEED) -> np.ndarray:
+    """The firms in every resample that ``bootstrap_paths`` draws with this seed: an integer array
+    (n_resamples, n_firms) of row positions in the scores (0 to n_firms - 1, some repeated, some
+    missing). Row r is resample r, the one behind row r of ``BootstrapResult.draws``, so fitting
+    any estimator to ``scores.iloc[rows[r]]`` reproduces draw r. The rows are drawn again from
+    the seed, as the engine draws them (``helpers.sem.bootstrap.resample_chunks``: one
+    ``numpy.random.default_rng(seed)``, resample after resample)."""
+    return np.concatenate(list(bootstrap.resample_chunks(n_firms, n_resamples, seed)))
 
 
 def refit_quantities(

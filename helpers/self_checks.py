@@ -174,7 +174,41 @@ LESSON_04: dict[str, Answer] = {
 
 
 # --- Lesson 05 ---------------------------------------------------------------------------------
-LESSON_05: dict[str, Answer] = {}
+def _direct_path_pcdp_mr_interval(survey: pd.DataFrame) -> set[str]:
+    """05.c: where the 95% BC interval of the standardized direct path PCDP → MR (the model with
+    direct paths; 5000 resamples, seed settings.SEED, as the lesson) lies: (a) wholly above
+    zero, (b) across zero, (c) wholly below zero."""
+    from helpers import robustness, settings
+    from helpers.survey import score_constructs
+
+    boot = robustness.bootstrap_paths(
+        score_constructs(survey), n_resamples=5000, seed=settings.SEED, direct_paths=True, progress=False
+    )
+    row = boot.summary().loc[(robustness.KIND_PATH, "PCDP → MR", robustness.SCALE_BETA)]
+    if row["bc_lower"] > 0:
+        return {"a"}
+    return {"c"} if row["bc_upper"] < 0 else {"b"}
+
+
+LESSON_05: dict[str, Answer] = {
+    "05.a": Answer(
+        choice("b"),
+        "reread the paragraph 'How the intervals are built' under the table of the eight paths.",
+        kind=CHOICE,
+    ),
+    "05.b": Answer(
+        choice("b"),
+        "a test that does not reject a hypothesis has not shown it true: ask what else the data are "
+        "compatible with.",
+        kind=CHOICE,
+    ),
+    "05.c": Answer(
+        _direct_path_pcdp_mr_interval,
+        "read `bc_lower` and `bc_upper` in the β row of PCDP → MR in the table of direct paths, and "
+        "compare each bound with zero.",
+        kind=CHOICE,
+    ),
+}
 
 
 # --- Lesson 06 ---------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ import pytest
 
 from helpers import alternative_models, paper_model, robustness, settings
 from helpers.statements import alternatives as say_models
+from helpers.statements import number
 from helpers.statements import robustness as say
 
 MEMBERS = ["shipped", "class_40_two_medium", "class_60", "model_rejected", "weak_paths", "non_normal"]
+SMALLEST_EFFECT = 0.10
 
 
 class Lesson05:
@@ -32,6 +34,8 @@ class Lesson05:
         self.tests = alternative_models.model_comparison_tests(scores, fits)
         self.mod = alternative_models.modification_indices(scores)
         self.table5 = robustness.table5_comparison(self.summary, self.errors)
+        direct = robustness.bootstrap_paths(scores, n_resamples=1000, seed=settings.SEED, direct_paths=True)
+        self.equivalence = alternative_models.direct_path_equivalence(direct, SMALLEST_EFFECT)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +83,7 @@ def test_the_indirect_effect_sentence_counts_the_intervals_that_exclude_zero(les
         assert text.startswith("None of the six specific indirect effects")
     largest = standardized(lesson.summary, "total indirect")["estimate"].idxmax()
     assert f"The total indirect effect on {say.outcome_name(largest.split(' → ')[1].split(' ')[0])}" in text
+    assert "entirely" not in text and "by assumption" in text
 
 
 def test_the_bootstrap_shape_sentence_follows_the_skew_and_the_interval_gaps(lesson):
@@ -124,8 +129,32 @@ def test_the_model_comparison_sentence_names_the_lowest_aic_and_bic(lesson):
 def test_the_nested_test_sentence_follows_the_direct_path_and_covariance_tests(lesson):
     text = say_models.nested_tests(lesson.tests, lesson.summary)
     p = lesson.tests.set_index(["restricted", "full"])["pvalue"]
-    assert ("The direct paths are needed" in text) == (p[("paper", "direct")] < 0.05)
+    assert ("The test rejects the model without direct paths" in text) == (p[("paper", "direct")] < 0.05)
+    assert ("not the same as showing that there are none" in text) == (p[("paper", "direct")] >= 0.05)
     assert ("The residual covariances are needed" in text) == (p[("orthogonal", "paper")] < 0.05)
+    assert "complete" not in text
+
+
+def test_the_direct_path_sentence_reads_intervals_not_the_failed_test(lesson):
+    text = say_models.direct_paths(lesson.tests, lesson.equivalence, lesson.source)
+    table = lesson.equivalence
+    p = lesson.tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
+    assert text.startswith("The joint test did not reject" if p >= 0.05 else "The joint test rejected")
+    for path, row in table.iterrows():  # every direct path's 95% interval is given
+        assert f"{number(row.pct95_lower)} to {number(row.pct95_upper)} for {path}" in text
+    inside = table["within_bounds"]
+    if not inside.any():
+        assert "No 90% interval lies inside ±.10" in text
+    elif inside.all():
+        assert "Every 90% interval lies inside ±.10" in text
+    else:
+        assert all(path in text.split("lie inside")[0] for path in table.index[inside])
+    for kind in set(table["mediation"]):
+        assert f'"{kind}"' in text
+    indirect_only = table[table["mediation"] == "indirect-only"]
+    says_complete_is_not_shown = "calling the mediation complete would need an equivalence result" in text
+    assert says_complete_is_not_shown == (len(indirect_only) > 0 and not indirect_only["within_bounds"].all())
+    assert ("built small direct associations" in text) == lesson.source.shipped
 
 
 def test_the_modification_index_sentence_counts_the_mis_above_3_84(lesson):
@@ -149,12 +178,24 @@ def test_the_inference_agreement_sentence_names_every_split_decision(lesson):
 
 def test_the_conclusion_counts_what_the_checks_found(lesson):
     text = say_models.what_this_means(
-        lesson.source, lesson.summary, lesson.table5, lesson.bollen_stine, lesson.comparison, lesson.tests
+        lesson.source,
+        lesson.summary,
+        lesson.table5,
+        lesson.bollen_stine,
+        lesson.comparison,
+        lesson.tests,
+        lesson.equivalence,
     )
+    for claim in ("runs entirely", "complete*", "robust:"):  # the old over-claims
+        assert claim not in text
+    assert "can show that the associations are causal" in text
+    p = lesson.tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
+    negligible = lesson.equivalence["within_bounds"].all()
+    assert ("does not show that they are zero" in text) == (p >= 0.05 and not negligible)
     paths = standardized(lesson.summary, "path")
     clear = int(((paths["bc_lower"] > 0) | (paths["bc_upper"] < 0)).sum())
     if lesson.source.shipped and clear == 8:  # (with 1000 resamples one interval may touch zero)
-        assert text.startswith("On the kit's data the paper's conclusions are robust")
+        assert text.startswith("On the kit's data the paper's conclusions do not depend on the normality")
         return
     words = {8: "all eight paths", 0: "none of the eight paths"}
     data = "the kit's data" if lesson.source.shipped else "this survey"

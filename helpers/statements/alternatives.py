@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.statements import ALPHA, count_of, listing, number, p_text
+from helpers.statements import ALPHA, NUMBER_WORDS, count_of, listing, number, p_text
 from helpers.statements.robustness import outcome_name
 from helpers.survey import SurveySource
 
@@ -57,29 +57,108 @@ def model_comparison(comparison: pd.DataFrame) -> str:
 
 
 def nested_tests(tests: pd.DataFrame, summary: pd.DataFrame) -> str:
-    """What the chi-square difference tests say about the direct paths (mediation) and the
-    residual covariances."""
+    """What the chi-square difference tests say about the direct paths and the residual
+    covariances. A test that does not reject the direct paths is not read as showing them zero."""
     by_pair = tests.set_index(["restricted", "full"])["pvalue"]
     direct_p, covariances_p = by_pair[("paper", "direct")], by_pair[("orthogonal", "paper")]
     totals = summary.loc["total indirect"].xs("β", level="scale")["excludes_zero"].astype(bool)
     if direct_p >= ALPHA:
-        first = f"The direct paths are not needed (p ≈ {number(direct_p)})"
-        if totals.all():
-            first += ": on these data the mediation through IT and GL is *complete*."
-        elif totals.any():
+        first = (
+            f"The test does not reject the model without direct paths (p ≈ {number(direct_p)}): the data are "
+            "compatible with no direct paths, which is not the same as showing that there are none (the "
+            "direct paths' intervals below say how large they could be)."
+        )
+        if not totals.all():
             without = listing(outcome_name(e.split(" → ")[1].split(" ")[0]) for e in totals.index[~totals])
-            first += f", but for {without} the total indirect effect's interval includes zero as well, so there is no effect to call mediated; for the other outcomes the mediation through IT and GL is *complete*."
-        else:
-            first += (
-                ", but no total indirect effect excludes zero either, so there is no effect to call mediated."
-            )
+            first += f" For {without} the total indirect effect's interval includes zero as well."
     else:
-        first = f"The direct paths are needed ({p_text(direct_p)}): on these data PCDP also acts on the outcomes directly, so the mediation through IT and GL is at most *partial*."
+        first = (
+            f"The test rejects the model without direct paths ({p_text(direct_p)}): on these data PCDP is "
+            "associated with the outcomes beyond what trade and logistics carry, so the indirect effects are "
+            "not the whole of that association."
+        )
     if covariances_p < ALPHA:
         second = f"The residual covariances are needed ({p_text(covariances_p)}): the three outcomes share something that trade and logistics do not explain."
     else:
-        second = f"The residual covariances are not needed ({p_text(covariances_p)}): on these data the outcomes share little that trade and logistics leave unexplained."
+        second = f"The test does not reject the model without residual covariances ({p_text(covariances_p)}): the outcomes may share little that trade and logistics leave unexplained."
     return f"{first} {second}"
+
+
+def _interval(low: float, high: float) -> str:
+    return f"{number(low)} to {number(high)}"
+
+
+def direct_paths(tests: pd.DataFrame, equivalence: pd.DataFrame, source: SurveySource) -> str:
+    """What the direct paths' intervals and the equivalence test show, which kind of mediation
+    that is (``equivalence``: ``alternative_models.direct_path_equivalence``) and, on the shipped
+    data only, which direct associations the kit's generator built into them."""
+    direct_p = tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
+    delta = number(float(equivalence["smallest_effect"].iloc[0]))
+    intervals = listing(
+        f"{_interval(row.pct95_lower, row.pct95_upper)} for {path}" for path, row in equivalence.iterrows()
+    )
+    differ = list(equivalence.index[equivalence["differs_from_zero"]])
+    if direct_p >= ALPHA:
+        first = f"The joint test did not reject the three direct paths, yet their 95% percentile intervals (β) are {intervals}: the data are compatible with no direct paths, and also with direct paths of those sizes."
+        if differ:
+            which = (
+                f"the interval of {differ[0]} excludes"
+                if len(differ) == 1
+                else f"the intervals of {listing(differ)} exclude"
+            )
+            first += f" On its own, {which} zero all the same."
+    else:
+        first = f"The joint test rejected the model without direct paths; their 95% percentile intervals (β) are {intervals}."
+    inside = equivalence["within_bounds"]
+    if not inside.any():
+        second = f"No 90% interval lies inside ±{delta}, so with a smallest effect of interest of |β| = {delta} these data cannot show that any direct path is negligible."
+    elif inside.all():
+        second = f"Every 90% interval lies inside ±{delta}: with a smallest effect of interest of |β| = {delta}, each direct path is shown smaller than that (two one-sided tests, α = .05)."
+    else:
+        second = (
+            f"The 90% intervals of {listing(equivalence.index[inside])} lie inside ±{delta}: with a smallest effect of "
+            f"interest of |β| = {delta} those direct paths are shown smaller than that (two one-sided tests, α = .05); "
+            f"those of {listing(equivalence.index[~inside])} are not."
+        )
+    kinds = equivalence.groupby("mediation", sort=False).groups
+    described = listing(
+        f'"{kind}" for {listing(outcome_name(p.split(" → ")[1]) for p in paths)}'
+        for kind, paths in kinds.items()
+    )
+    third = f"In Zhao, Lynch and Chen's (2010) terms the pattern is {described}."
+    indirect_only = equivalence[equivalence["mediation"] == "indirect-only"]
+    if len(indirect_only):
+        shown = indirect_only["within_bounds"]
+        if shown.all():
+            third += f" Where it is indirect-only, the direct path is also shown smaller than {delta}: only such an equivalence result supports saying that, up to |β| = {delta}, PCDP's association with that outcome runs through trade and logistics."
+        else:
+            third += " Indirect-only is what used to be called full or complete mediation, but a direct path that was not detected is not a direct path shown to be absent: calling the mediation complete would need an equivalence result"
+            if shown.any():
+                third += f", which these data give only for {listing(outcome_name(p.split(' → ')[1]) for p in shown.index[shown])}."
+            else:
+                third += ", which these data do not give."
+    text = f"{first} {second} {third}"
+    return f"{text} {_generator_note(equivalence)}" if source.shipped else text
+
+
+def _generator_note(equivalence: pd.DataFrame) -> str:
+    """The direct associations the kit's generator built into the shipped data, and whether the
+    intervals missed them (said on the shipped data only)."""
+    from helpers.alternative_models import generator_direct_paths
+
+    built = generator_direct_paths()
+    paths = listing(f"{number(beta)} ({path})" for path, beta in built.items())
+    missed = [
+        path for path in built.index if built[path] != 0 and not equivalence.loc[path, "differs_from_zero"]
+    ]
+    first = (
+        "A fact about the kit's synthetic data: the generator built small direct associations between PCDP and "
+        "the outcomes into them (the misfit that gives the published chi-square, helpers/synthetic.py); the "
+        f"correlations it aimed at imply direct paths of β = {paths}."
+    )
+    if missed:
+        return f"{first} So here the direct paths are known not to be zero, and the intervals of {listing(missed)} include zero all the same: a test that does not reject is no evidence of no effect."
+    return first
 
 
 def modification_indices(mod: pd.DataFrame) -> str:
@@ -133,6 +212,14 @@ def inference_agreement(table5: pd.DataFrame) -> str:
     return f"What the robustness checks add: ML, robust and bootstrap inference disagree at α = .05 for {listing(rows)}, so that conclusion depends on the normality assumption; for the other paths they agree."
 
 
+def _inside_count(equivalence: pd.DataFrame) -> str:
+    """'no direct path's 90% interval lies' or '1 of the three direct paths' 90% intervals lie'."""
+    inside = int(equivalence["within_bounds"].sum())
+    if inside == 0:
+        return "no direct path's 90% interval lies"
+    return f"only {NUMBER_WORDS[inside]} of the {NUMBER_WORDS[len(equivalence)]} direct paths' 90% intervals {'lies' if inside == 1 else 'lie'}"
+
+
 def what_this_means(
     source: SurveySource,
     summary: pd.DataFrame,
@@ -140,8 +227,10 @@ def what_this_means(
     bollen_stine_table: pd.DataFrame,
     comparison: pd.DataFrame,
     tests: pd.DataFrame,
+    equivalence: pd.DataFrame,
 ) -> str:
-    """The lesson's conclusion about the analysed data."""
+    """The lesson's conclusion about the analysed data (``equivalence``:
+    ``alternative_models.direct_path_equivalence``)."""
     paths = summary.loc["path"].xs("β", level="scale")
     indirect = summary.loc["indirect"].xs("β", level="scale")
     paths_clear = int(((paths["bc_lower"] > 0) | (paths["bc_upper"] < 0)).sum())
@@ -159,22 +248,38 @@ def what_this_means(
         and tests_agree
         and paper_best
     )
-    if source.shipped and everything and direct_p >= ALPHA and totals.all():
+    negligible = bool(equivalence["within_bounds"].all())
+    delta = number(float(equivalence["smallest_effect"].iloc[0]))
+    if direct_p < ALPHA:
+        mediation = f"The test of the direct paths finds direct associations of digital partnerships with the outcomes ({p_text(direct_p)}): the paper's model, which has none, leaves out part of what these data show."
+    elif negligible:
+        mediation = f"The test of the direct paths does not reject them (p ≈ {number(direct_p)}), and every direct path's 90% interval lies inside ±{delta}: within that smallest effect of interest, PCDP's association with the outcomes runs through trade and logistics, a mediation claim the paper could have tested and did not."
+    else:
+        mediation = (
+            f"The test of the direct paths does not reject them (p ≈ {number(direct_p)}), but that does not show "
+            f"that they are zero: {_inside_count(equivalence)} inside ±{delta}, so these data cannot call the "
+            "mediation complete"
+        )
+        mediation += (
+            "; the most they support is indirect effects beside direct paths that were not detected."
+            if totals.all()
+            else ", and not every total indirect effect excludes zero either."
+        )
+    if source.shipped and everything:
         return (
-            "On the kit's data the paper's conclusions are robust: every path and every indirect effect has a bootstrap "
-            "interval that excludes zero, robust standard errors change no decision, the Bollen–Stine test agrees with "
-            "the normal-theory chi-square, and the paper's model beats all three alternatives on AIC and BIC. The model "
-            "also says more than the paper reports: the effect of digital partnerships on the outcomes runs entirely "
-            "through trade and logistics (no direct paths are needed), which is a mediation claim the paper could have "
-            "tested and did not. Remember that all of this describes simulated firms; with real data any of these checks "
-            "could turn out differently, which is why they are worth running."
+            "On the kit's data the paper's conclusions do not depend on the normality assumption: every path and "
+            "every indirect effect has a bootstrap interval that excludes zero, robust standard errors change no "
+            "decision, the Bollen–Stine test agrees with the normal-theory chi-square, and the paper's model has the "
+            f"lowest AIC and BIC of the four. {mediation} None of these checks can show that the associations are "
+            "causal: one survey of each firm at one time cannot. And all of this describes simulated firms; with real "
+            "data any of these checks could turn out differently, which is why they are worth running."
         )
     decisions = (
         "change no decision" if changed == 0 else f"change {changed} decision{'s' if changed > 1 else ''}"
     )
     agreement = "agrees with" if tests_agree else "disagrees with"
     best = (
-        "beats all three alternatives on AIC and BIC"
+        "has the lowest AIC and BIC of the four"
         if paper_best
         else "does not have both the lowest AIC and the lowest BIC"
     )
@@ -188,12 +293,6 @@ def what_this_means(
         f"standard errors {decisions}, the Bollen–Stine test {agreement} the normal-theory chi-square, and the "
         f"paper's model {best}."
     )
-    if direct_p < ALPHA:
-        second = f"The direct-path test finds direct effects of digital partnerships on the outcomes ({p_text(direct_p)}): the paper's model, which has none, leaves out part of what these data show."
-    elif totals.all():
-        second = f"The direct-path test finds no direct effect (p ≈ {number(direct_p)}): the effect of digital partnerships on the outcomes runs entirely through trade and logistics, a mediation claim the paper could have tested and did not."
-    else:
-        second = f"The direct-path test finds no direct effect (p ≈ {number(direct_p)}), but not every total indirect effect excludes zero either, so these data do not show full mediation for every outcome."
     firms = source.n_firms
     few = (
         '; with so few firms several of these checks have little power, and "no effect found" is not "no effect".'
@@ -201,4 +300,4 @@ def what_this_means(
         else "."
     )
     whose = f"the kit's {firms} simulated firms" if source.shipped else f"the {firms} firms of your survey"
-    return f"{first} {second} All of this describes {whose}{few}"
+    return f"{first} {mediation} None of these checks can show that the associations are causal. All of this describes {whose}{few}"

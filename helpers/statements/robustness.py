@@ -117,7 +117,7 @@ def indirect_effects(summary: pd.DataFrame) -> str:
     specific, totals = indirect["excludes_zero"].astype(bool), total["excludes_zero"].astype(bool)
     if specific.all() and totals.all():
         parts = [
-            "Every BC interval excludes zero, so on these data PCDP reaches each outcome through each mediator."
+            "Every BC interval excludes zero: on these data each indirect effect the model implies is distinguishable from zero."
         ]
     else:
         if specific.any():
@@ -126,11 +126,11 @@ def indirect_effects(summary: pd.DataFrame) -> str:
             ]
             if (~specific).any():
                 parts.append(
-                    f"For {listing(indirect.index[~specific])} the interval includes zero: these data cannot show that PCDP reaches that outcome through that mediator."
+                    f"For {listing(indirect.index[~specific])} the interval includes zero: these data cannot tell that indirect effect from none."
                 )
         else:
             parts = [
-                "None of the six specific indirect effects has a BC interval that excludes zero: these data cannot show that PCDP reaches any outcome through one particular mediator."
+                "None of the six specific indirect effects has a BC interval that excludes zero: these data cannot tell any of them from none."
             ]
         names = lambda effects: listing(outcome_name(_outcome_of(e)) for e in effects)  # noqa: E731
         if totals.all():
@@ -145,8 +145,10 @@ def indirect_effects(summary: pd.DataFrame) -> str:
     size, outcome = total.loc[largest, "estimate"], outcome_name(_outcome_of(largest))
     caveat = "." if totals[largest] else ", although its interval includes zero."
     parts.append(
-        f"The total indirect effect on {outcome} (β ≈ {number(size)}) is the largest: a firm one SD higher on PCDP is "
-        f"expected to be about {size:.1f} SD higher on {outcome}, entirely through trade and logistics, as the model assumes{caveat}"
+        f"The total indirect effect on {outcome} (β ≈ {number(size)}) is the largest: in the model, firms one SD apart "
+        f"on PCDP are expected to differ by about {size:.1f} SD on {outcome} through trade and logistics{caveat} The "
+        "model has no direct paths, so it routes all of PCDP's association with the outcomes through the mediators by "
+        "assumption; whether the data allow direct paths is tested below."
     )
     paths = _standardized(summary, "path")
     weakest, smallest = paths["estimate"].abs().idxmin(), indirect["estimate"].abs().idxmin()
