@@ -19,7 +19,7 @@ Each command first makes sure the local virtual environment ``.venv`` exists and
 locked packages: requirements.lock (what the lessons need) for the students' commands,
 requirements-dev.lock (the same plus the test and lint tools) for ``test``. Installed once, again
 only when a lock changes; ``python tools/lock.py`` regenerates the locks from pyproject.toml.
-``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks (default: lessons and solutions) in
+``python3 kit.py refresh [NOTEBOOK ...]`` re-executes notebooks (default: lessons, solutions, appendix) in
 place to update their stored outputs (for maintainers: stored outputs are never edited by hand).
 """
 
@@ -185,10 +185,11 @@ def questionnaire(arguments: argparse.Namespace) -> int:
 def refresh(arguments: argparse.Namespace) -> int:
     from tools import stopping
     from tools.exercise_notebooks import solution_paths
-    from tools.notebook_runner import all_ran, lesson_notebooks, run_notebooks
+    from tools.notebook_runner import all_ran, appendix_notebooks, lesson_notebooks, run_notebooks
 
-    # by default every notebook nbval checks: the lessons, then the exercise solutions
-    paths = [Path(p).resolve() for p in arguments.notebooks] or lesson_notebooks() + solution_paths()
+    # by default every notebook nbval checks: the lessons, the exercise solutions, the appendix
+    default = lesson_notebooks() + solution_paths() + appendix_notebooks()
+    paths = [Path(p).resolve() for p in arguments.notebooks] or default
     os.environ.setdefault("KIT_RESULTS_DIR", tempfile.mkdtemp(prefix="kit-refresh-"))
     stopping.stop_on_signals()
     return 0 if all_ran(run_notebooks(paths, None, arguments.workers)) else 1

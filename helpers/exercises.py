@@ -40,7 +40,8 @@ def check(exercise_id: str, answer, survey: pd.DataFrame) -> bool:
     if entry is None:
         print(f"✗ There is no checked exercise {exercise_id!r}; checked exercises: {', '.join(REGISTRY)}.")
         return False
-    value, problem = _as_kind(answer, entry.kind)
+    asked = "question" if exercise_id in self_checks.REGISTRY else "exercise"
+    value, problem = _as_kind(answer, entry.kind, asked)
     if problem:
         print(f"✗ Not yet. {problem}")
         return False
@@ -52,12 +53,12 @@ def check(exercise_id: str, answer, survey: pd.DataFrame) -> bool:
     return False
 
 
-def _as_kind(answer, kind: str) -> tuple[object, str]:
+def _as_kind(answer, kind: str, asked: str = "exercise") -> tuple[object, str]:
     """The answer as a plain number or text, or a message saying why it cannot be checked."""
     answer = _single_value(answer)
     if isinstance(answer, _Several):
         return None, (
-            f"This exercise expects {kind}, but your answer holds {answer.size} values; "
+            f"This {asked} expects {kind}, but your answer holds {answer.size} values; "
             "pick the one the exercise asks for (e.g. with .loc[...])."
         )
     if kind == CHOICE:
@@ -71,28 +72,28 @@ def _as_kind(answer, kind: str) -> tuple[object, str]:
         if isinstance(answer, str) and answer.strip():
             return answer, ""
         return None, (
-            f"This exercise expects a name (text in quotes), but your answer is {_describe(answer)}."
+            f"This {asked} expects a name (text in quotes), but your answer is {_describe(answer)}."
         )
     if isinstance(answer, str):
         return None, (
-            f"This exercise expects {kind}, but your answer is text ({answer!r}). "
+            f"This {asked} expects {kind}, but your answer is text ({answer!r}). "
             "Give the number itself, without quotes."
         )
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return None, f"This exercise expects {kind}, but your answer is {_describe(answer)}."
+        return None, f"This {asked} expects {kind}, but your answer is {_describe(answer)}."
     try:
         value = float(answer)
     except (OverflowError, ValueError, TypeError):  # e.g. an integer too large for a float
         return (
             None,
-            f"This exercise expects {kind}, but your answer ({_describe(answer)}) is no usable number.",
+            f"This {asked} expects {kind}, but your answer ({_describe(answer)}) is no usable number.",
         )
     if math.isinf(value):
         return None, "Your answer is infinite: check the calculation that produced it."
     if math.isnan(value):
         return None, "Your answer is NaN (not a number): check the calculation that produced it."
     if kind == WHOLE_NUMBER and not value.is_integer():
-        return None, "This exercise expects a whole number (a count), but your answer has decimals."
+        return None, f"This {asked} expects a whole number (a count), but your answer has decimals."
     return value, ""
 
 

@@ -4,7 +4,7 @@ in a cell ``lesson.check("04.a", answer)`` and checked like the exercises (``hel
 A question's id is the lesson's number and a letter ("04.a"); exercises use digits ("04.1").
 A question about the analysed data computes its answer from the lesson's survey, like an
 exercise; a question about a concept has the letter of the right choice. Each lesson's questions
-sit in its own section below; tests/test_self_checks.py checks every right answer.
+sit in its own section below; tests/test_lesson_NN_tools.py check every right answer.
 """
 
 from __future__ import annotations

@@ -32,6 +32,11 @@ def lesson_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted(Path(folder).glob("[0-9][0-9]_*.ipynb"))
 
 
+def appendix_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The appendix pages (notebooks/appendix/: lavaan and jamovi, the glossary)."""
+    return sorted((Path(folder) / "appendix").glob("*.ipynb"))
+
+
 # Run in the kernel before each notebook, so that every notebook starts from what a fresh kernel
 # would give it: an empty namespace and history, no open figures, its own folder as working
 # directory, matplotlib's and pandas' settings as a fresh import has them, and the warning

@@ -83,7 +83,10 @@ def fit_indices(table2: pd.DataFrame, table3: pd.DataFrame, table4: pd.DataFrame
         interval = f"Its 90 % interval runs up to {number(upper, 3)} because the df is small{few}."
     else:
         interval = f"Its 90 % interval runs from {number(lower, 3)} to {number(upper, 3)}, wholly above zero."
-    note = '(lavaan and jamovi compute a 90 % interval; the paper labels its interval "95 % CI".)'
+    note = (
+        '(lavaan computes a 90 % interval; the paper\'s "95 % CI" heading most likely comes from '
+        "jamovi, which heads lavaan's interval with its parameter-CI level: lesson 06.)"
+    )
     srmr = absolute["srmr"]
     if srmr < 0.02:
         srmr_text = f"{SRMR} is below .02."
