@@ -117,6 +117,9 @@ def same_result(kit_value, standard_value, what: str, tolerance: float = 1e-6) -
         kit_table, standard_table = kit_table.align(standard_table)
         if kit_table.isna().to_numpy().any() or standard_table.isna().to_numpy().any():
             raise AssertionError(f"{what}: the two results do not hold the same rows and columns")
+    if kit_table.size == 0 and standard_table.size == 0:
+        say(f"**Nothing to compare.** {what}: neither computation has a value on this survey.")
+        return
     kit_numbers = kit_table.to_numpy(dtype=float)
     standard_numbers = standard_table.to_numpy(dtype=float)
     difference = np.abs(kit_numbers - standard_numbers)

@@ -82,3 +82,31 @@ def test_the_glossary_defines_the_terms_the_lessons_use():
     text = "\n".join(c.source for c in nbformat.read(glossary, as_version=4).cells)
     for term in ("RMSEA", "CFI", "TLI", "SRMR", "mediation", "confidence interval", "common-method"):
         assert term.lower() in text.lower(), term
+
+
+def reference_bullets(text):
+    """The bullets of a References list, each joined into one line."""
+    bullets = re.split(r"\n- ", "\n" + text.split("## References", 1)[1])
+    return [" ".join(bullet.split()) for bullet in bullets if bullet.strip()]
+
+
+def cited(bullet):
+    """(first author's surname, year) of a reference, or None for a work without a year."""
+    year = re.search(r"\((\d{4})\)", bullet)
+    return (re.split(r"[ ,]", bullet, maxsplit=1)[0], year.group(1)) if year else None
+
+
+def test_the_readme_lists_every_reference_of_every_lesson():
+    readme = (settings.REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    listed = reference_bullets(readme.split("## How to cite")[0])
+    for lesson in LESSONS:
+        section = next(
+            c.source for c in cells(lesson) if c.cell_type == "markdown" and "## References" in c.source
+        )
+        for bullet in reference_bullets(section):
+            work = cited(bullet)
+            if work:
+                assert any(work[0] in entry and f"({work[1]})" in entry for entry in listed), (
+                    lesson.name,
+                    bullet,
+                )

@@ -124,3 +124,12 @@ def test_same_result_says_the_two_computations_agree(capsys):
 def test_same_result_stops_when_the_two_differ(kit, standard, message):
     with pytest.raises(AssertionError, match=message):
         notebook.same_result(kit, standard, "x", tolerance=1e-3)
+
+
+def test_same_result_says_so_when_there_is_nothing_to_compare(capsys):
+    notebook.same_result(pd.DataFrame(), pd.DataFrame(), "group tests")
+    assert capsys.readouterr().out.strip() == (
+        "**Nothing to compare.** group tests: neither computation has a value on this survey."
+    )
+    with pytest.raises(AssertionError, match="same rows"):
+        notebook.same_result(pd.Series([], dtype=float), pd.Series([1.0], index=["a"]), "x")

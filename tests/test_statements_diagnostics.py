@@ -115,7 +115,12 @@ def test_the_correlation_sentence_follows_the_pcdp_and_mediator_correlations(les
 
 def test_the_summary_table_has_one_row_per_check_that_matches_the_sentences(lesson):
     text = say.summary_table(
-        lesson.normality, lesson.mardia, lesson.outliers, lesson.collinearity, lesson.reliability, lesson.source
+        lesson.normality,
+        lesson.mardia,
+        lesson.outliers,
+        lesson.collinearity,
+        lesson.reliability,
+        lesson.source,
     )
     table, note = text.split("\n\n")
     rows = dict([part.strip() for part in line.strip("|").split("|")] for line in table.splitlines()[2:])
