@@ -11,9 +11,12 @@
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
     python3 kit.py questionnaire      the printable questionnaire (HTML, from the instrument) ->
                                       results/questionnaire.html (and questionnaire_instructor.html)
+    python3 kit.py import EXPORT      a Google Forms, Microsoft Forms, Qualtrics or LimeSurvey export
+                                      (CSV or .xlsx) as the kit's survey file -> results/surveys/
+                                      (--to FILE: elsewhere; --force: replace it; --drop COLUMN)
 
-replicate, lab, book and questionnaire take --results DIR: where results go (default: results/ in the kit's
-folder), for a read-only checkout or a shared lab machine.
+replicate, lab, book, questionnaire and import take --results DIR: where results go (default:
+results/ in the kit's folder), for a read-only checkout or a shared lab machine.
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 locked packages: requirements.lock (what the lessons need) for the students' commands,
@@ -182,6 +185,22 @@ def questionnaire(arguments: argparse.Namespace) -> int:
     return 0
 
 
+def import_export(arguments: argparse.Namespace) -> int:
+    from helpers import survey_import
+
+    results_folder(arguments)
+    try:
+        report = survey_import.import_export(
+            arguments.export, arguments.to, arguments.force, arguments.drop or (), arguments.missing_answers
+        )
+    except survey_import.ExportImportError as error:
+        raise UserError(str(error)) from None
+    print(report.describe())
+    listwise = " --missing-answers listwise" if arguments.missing_answers == "listwise" else ""
+    print(f"Next: python3 kit.py replicate --data {report.output}{listwise}")
+    return 0
+
+
 def refresh(arguments: argparse.Namespace) -> int:
     from tools import stopping
     from tools.exercise_notebooks import solution_paths
@@ -240,6 +259,22 @@ def parser() -> argparse.ArgumentParser:
         parents=[results],
         help="the printable questionnaire (HTML) in results/, for respondents and for the instructor",
     ).set_defaults(handler=questionnaire)
+    convert = commands.add_parser(
+        "import", parents=[results], help="a survey tool's export (CSV or .xlsx) as the kit's survey file"
+    )
+    convert.add_argument("export", help="the export downloaded from the survey tool")
+    convert.add_argument("--to", metavar="FILE", help="the survey file to write (default: results/surveys/)")
+    convert.add_argument("--force", action="store_true", help="replace the survey file if it exists")
+    convert.add_argument(
+        "--drop", metavar="COLUMN", action="append", help="leave out a column that is not a question"
+    )
+    convert.add_argument(
+        "--missing-answers",
+        choices=("refuse", "listwise"),
+        default="refuse",
+        help="blank answers: refuse the export, listing each (default), or keep them for listwise deletion",
+    )
+    convert.set_defaults(handler=import_export)
     again = commands.add_parser("refresh", help="re-execute notebooks in place (maintainers)")
     again.add_argument("notebooks", nargs="*")
     again.add_argument("--workers", type=int, default=os.cpu_count() or 1)

@@ -115,6 +115,10 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("uses_ecommerce_marketplace", "E-commerce marketplace", "marketplace", False),
 )
 PLATFORM_QUESTION = "Does your firm use this platform for its business: {label}?"
+# The same nine questions asked as one checkbox question ("tick all that apply"), as an online
+# form may ask them: survey tools export it as one column of the ticked platforms' labels, which
+# helpers.survey_import turns into the nine yes/no columns.
+PLATFORMS_CHECKBOX_QUESTION = "Which of these digital platforms does your firm use for its business?"
 
 CONSTRUCTS: tuple[Construct, ...] = (
     Construct(
