@@ -77,8 +77,11 @@ def variable_code(variable: str) -> str:
 # - Google Forms: the responses download starts with a "Timestamp" column, then one column per
 #   question headed by the question's title ("Email Address" when e-mails are collected, "Score"
 #   for a quiz); a checkbox question is one cell of the ticked choices joined by ", ", a
-#   multiple-choice grid one column per row, "Title [Row]". Checkbox separators of Google Forms
-#   (", ") and Microsoft Forms (";") as described in https://web-breeze.net/aggregate-separated-data
+#   multiple-choice grid one column per row, "Title [Row]". No Google page found lists these
+#   columns; they follow the downloads as third parties describe them: agreement answers as words
+#   (http://danaleeling.blogspot.com/2023/05/converting-likert-survey-words-in.html), checkbox
+#   choices in one cell joined by ", " in Google Forms and by ";" in Microsoft Forms
+#   (https://web-breeze.net/aggregate-separated-data).
 # - Microsoft Forms: the Excel download starts with ID, Start time, Completion time, Email, Name
 #   ("Last modified time" in newer forms), then one column per question title. Microsoft's
 #   support article "Forms response columns are out of order" (MicrosoftDocs/SupportArticles-docs,
@@ -859,7 +862,8 @@ def _map_columns(
                         f"{_short(ins.PLATFORMS_CHECKBOX_QUESTION)!r} asks it too",
                     )
                 )
-    codebook = dict(zip(ins.codebook()["variable"], ins.codebook()["question"], strict=True))
+    codebook = ins.codebook()
+    questions = dict(zip(codebook["variable"], codebook["question"], strict=True))
     for variable in ins.survey_columns():
         if variable == ins.FIRM_ID or variable in by_variable:
             continue
@@ -867,7 +871,10 @@ def _map_columns(
             continue
         problems.append(
             ImportProblem(
-                None, variable, None, f"a column for the question {codebook[variable]!r}; the export has none"
+                None,
+                variable,
+                None,
+                f"a column for the question {questions[variable]!r}; the export has none",
             )
         )
     return mapped, dropped
