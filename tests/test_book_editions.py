@@ -11,9 +11,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbformat.v4 import new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from tools import book
+from tools.notebook_runner import NOTEBOOKS_DIR
 
 LESSON_TEXT = (
     "# 01 · A lesson\n\nWork in [the exercises](exercises/01_lesson_exercises.ipynb); "
@@ -130,3 +131,113 @@ def test_a_book_without_runs_shows_the_stored_outputs_of_the_shipped_data(small_
     index = (tmp_path / "book" / "index.html").read_text(encoding="utf-8")
     assert "Data: the kit&#x27;s shipped synthetic survey" in index and "stored in the notebooks" in index
     assert "The data are synthetic" in index
+
+
+# Formulas: TeX in markdown becomes MathML at build time (tests/test_book.py checks how it renders).
+
+FORMULA_TEXT = r"""# 02 · Formulas
+
+The statistic $\chi^2$ and a display formula:
+
+$$F_{ML}(\theta) = \log|\Sigma(\theta)| + \operatorname{tr}\!\big(S\,\Sigma(\theta)^{-1}\big)$$
+
+In code, `$x$` and `self$model` stay; so does an escaped \$5 fee, and money: $5 and $10.
+
+```r
+fit$model  # $$ not a formula $$
+```
+"""
+
+
+def formula_course(folder: Path, text: str = FORMULA_TEXT) -> Path:
+    notebook = new_notebook(cells=[new_markdown_cell(text)])
+    notebook.cells.append(new_code_cell("statement()"))
+    notebook.cells[1].outputs = [
+        new_output(
+            "display_data", data={"text/markdown": r"$R^2 = .42$, the share explained", "text/plain": ""}
+        )
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / "02_formulas.ipynb")
+    return folder
+
+
+def test_formulas_become_mathml_and_other_dollar_signs_stay(tmp_path):
+    build(formula_course(tmp_path / "notebooks"), tmp_path / "book")
+    page = (tmp_path / "book" / "02_formulas.html").read_text(encoding="utf-8")
+    assert page.count('<math display="block"') == 1
+    assert page.count('<math display="inline"') == 2  # chi-square, and R² in the markdown output
+    assert "<mi>χ</mi>" in page and "<mfrac>" not in page and "<msup><mi>R</mi><mn>2</mn></msup>" in page
+    assert "\\chi" not in page and "\\Sigma" not in page and "$$F" not in page
+    assert "<code>$x$</code>" in page and "<code>self$model</code>" in page
+    assert "escaped $5 fee" in page and "money: $5 and $10." in page
+    assert '<span class="c1"># $$ not a formula $$</span>' in page  # the fenced R code, highlighted
+    assert 'class="book-unconverted"' not in page
+
+
+def test_a_formula_latex2mathml_cannot_convert_stops_the_build_and_names_it(tmp_path):
+    course = formula_course(tmp_path / "notebooks")
+    build(course, tmp_path / "book")
+    text = FORMULA_TEXT + "\nAnd $\\foo{x}$, then $$\\frac{1}{$$\n"
+    formula_course(course, text)
+    with pytest.raises(book.FormulaError) as stopped:
+        build(course, tmp_path / "book")
+    message = str(stopped.value)
+    assert "2 formula(s)" in message
+    assert "notebooks/02_formulas.ipynb, cell 1: '\\\\foo{x}': latex2mathml does not know \\foo" in message
+    assert "notebooks/02_formulas.ipynb, cell 1: '\\\\frac{1}{': latex2mathml cannot read it" in message
+    # the earlier book stays whole, and no half-built one is left beside it
+    assert "<math" in (tmp_path / "book" / "02_formulas.html").read_text(encoding="utf-8")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["book", "notebooks"]
+    assert [str(formula) for formula in book.unconverted_formulas(course / "02_formulas.ipynb")] == [
+        "02_formulas.ipynb, cell 1: '\\\\foo{x}': latex2mathml does not know \\foo",
+        "02_formulas.ipynb, cell 1: '\\\\frac{1}{': latex2mathml cannot read it (NoAvailableTokensError)",
+    ]
+
+
+def test_every_formula_of_the_kits_notebooks_converts():
+    notebooks = sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
+    assert len(notebooks) > 20  # lessons, exercises, solutions, appendix
+    failures = [str(formula) for path in notebooks for formula in book.unconverted_formulas(path)]
+    assert failures == []
+
+
+def test_tex_to_mathml_draws_braces_and_refuses_unknown_commands():
+    braced = book.tex_to_mathml(r"\underbrace{\frac{p(p+1)}{2}}_{\text{moments}} - q", display=True)
+    assert braced.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
+    assert (
+        '<mrow class="book-underbrace"><mfrac>' in braced
+        and "\u23df" not in braced
+        and "&#x23DF;" not in braced
+    )
+    assert "negativethinmathspace" not in book.tex_to_mathml(r"\Phi\!\left(x\right)", display=False)
+    with pytest.raises(book.UnsupportedFormula, match=r"does not know \\foo, \\qux"):
+        book.tex_to_mathml(r"\foo + \qux", display=False)
+
+
+def test_pages_can_carry_launch_links(small_course, tmp_path):
+    def links(page: book.Page) -> dict[str, str]:
+        return {"Binder": f"https://mybinder.org/v2/gh/a/b/HEAD?labpath=notebooks/{page.notebook_name}&x=1"}
+
+    pages = book.build_book(tmp_path, small_course, launch_links=links)
+    assert pages[1].notebook_name == "exercises/01_lesson_exercises.ipynb"
+    exercises = (tmp_path / "exercises" / "01_lesson_exercises.html").read_text(encoding="utf-8")
+    assert (
+        '<p class="book-launch">Run this notebook online: <a href="https://mybinder.org/v2/gh/a/b/HEAD?'
+        'labpath=notebooks/exercises/01_lesson_exercises.ipynb&amp;x=1" rel="noopener">Binder</a></p>'
+    ) in exercises
+    book.build_book(tmp_path, small_course)
+    assert (
+        "book-launch" not in (tmp_path / "01_lesson.html").read_text(encoding="utf-8").split("</style>")[-1]
+    )
+
+
+def test_table_cells_may_break_after_underscores():
+    body = (
+        '<th>frequency_published</th><td class="x">partnership_collaboration</td><td>0.5</td>'
+        "<th><b>a_b</b></th>"
+    )
+    assert book.breakable_table_cells(body) == (
+        '<th>frequency_<wbr>published</th><td class="x">partnership_<wbr>collaboration</td><td>0.5</td>'
+        "<th><b>a_b</b></th>"
+    )

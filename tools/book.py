@@ -8,10 +8,18 @@
 
 Each page is made by nbconvert's HTML exporter (its ``lab`` template): figures are embedded in
 the page as data URIs and nothing is loaded from the network, because the template below drops
-the require.js, MathJax and Mermaid scripts that nbconvert would otherwise fetch from a CDN
-(formulas therefore show as their TeX source, e.g. ``$\\chi^2$``). Every page has links to the
-previous and next notebook of its group and to the contents page, and links between notebooks
-(``02_descriptives.ipynb``, ``exercises/...ipynb``, ``../...ipynb``) point at their pages.
+the require.js, MathJax and Mermaid scripts that nbconvert would otherwise fetch from a CDN.
+Formulas are converted at build time instead: every ``$...$`` (inline) and ``$$...$$`` (display)
+of a markdown cell or a markdown output becomes a MathML ``<math>`` element (latex2mathml), which
+browsers draw with their own fonts. Dollar signs in code, escaped (``\\$``) or used for money
+(``$5 and $10``: an opening ``$`` followed by a space, or a closing one preceded by a space or
+followed by a digit, is not a formula) stay as they are. A formula that latex2mathml cannot
+convert stops the build, with the notebook, cell and formula of every such case (see
+``FormulaError``): the book never shows raw TeX. Every page has links to the previous and next
+notebook of its group and to the contents page, and links between notebooks
+(``02_descriptives.ipynb``, ``exercises/...ipynb``, ``../...ipynb``) point at their pages. The
+pages print well (``@media print``: no navigation bars, figures and tables within the page);
+``tools.handout`` prints the lessons as PDF handouts.
 
 A book shows one dataset. Its lesson pages come from one run of ``kit.py replicate`` (see
 ``tools.runs``): by default the latest good run of the shipped data, or the run named with
@@ -32,11 +40,16 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Collection
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import latex2mathml.converter
 import nbformat
+from jinja2 import DictLoader, pass_context
+from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath, MathInlineParser
 
 from helpers import files, settings
 from tools import runs
@@ -45,7 +58,7 @@ from tools.notebook_runner import NOTEBOOKS_DIR, lesson_notebooks
 BOOK_TITLE = "Digital platforms and the global expansion of SMEs: the replication kit"
 
 # Extends nbconvert's lab template: no remote scripts, an empty inline icon (no favicon.ico
-# request), and a navigation bar above and below.
+# request), a navigation bar above and below, and (when the book is given them) launch links.
 TEMPLATE = """
 {%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
@@ -56,7 +69,7 @@ TEMPLATE = """
 <style type="text/css">{{ resources.book_css }}</style>
 {%- endblock extra_css -%}
 {%- block body_header -%}
-{{ super() }}{{ resources.book_nav }}{{ resources.book_data }}
+{{ super() }}{{ resources.book_nav }}{{ resources.book_data }}{{ resources.book_launch }}
 {%- endblock body_header -%}
 {%- block body_footer -%}{{ resources.book_nav }}{{ super() }}{%- endblock body_footer -%}
 """
@@ -69,6 +82,34 @@ CSS = """
 .book-nav a:hover { text-decoration: underline; }
 .book-data { margin: 0 auto 1em; padding: 0.4em 1em; max-width: 1100px; font-family: sans-serif;
   font-size: 0.9em; color: #333; border-left: 4px solid #1a5490; background: #fafbfc; }
+.book-launch { margin: 0 auto 1em; padding: 0 1em; max-width: 1100px; font-family: sans-serif;
+  font-size: 0.9em; }
+math { font-family: math, "STIX Two Math", "Latin Modern Math", "Cambria Math", serif; font-size: 1.05em; }
+math[display="block"] { margin: 0.8em 0; overflow-x: auto; overflow-y: hidden; }
+.book-underbrace { border: 0.07em solid currentColor; border-top: none; border-radius: 0 0 0.5em 0.5em;
+  padding: 0 0.15em 0.25em; }
+.book-overbrace { border: 0.07em solid currentColor; border-bottom: none; border-radius: 0.5em 0.5em 0 0;
+  padding: 0.25em 0.15em 0; }
+.book-unconverted { color: #b00020; }
+@media print {
+  .book-nav, .book-launch, .jp-InputPrompt, .jp-OutputPrompt, .jp-InputCollapser, .jp-OutputCollapser,
+  .anchor-link { display: none !important; }
+  body, .jp-Notebook { margin: 0 !important; padding: 0 !important; font-size: 10pt; }
+  .jp-Cell { padding: 0.2em 0 !important; }
+  .book-data { max-width: none; margin: 0 0 0.8em; }
+  h1, h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  img, svg, table, pre, math[display="block"], .jp-OutputArea-output { break-inside: avoid;
+    page-break-inside: avoid; }
+  img, svg { max-width: 100% !important; height: auto !important; }
+  math[display="block"] { overflow: visible; max-width: 100%; }
+  .jp-RenderedHTMLCommon table { max-width: 100%; table-layout: auto; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { font-size: 7.5pt !important;
+    padding: 0.15em 0.3em !important; overflow-wrap: break-word; }
+  .jp-RenderedHTMLCommon th { overflow-wrap: anywhere; }  /* a header breaks rather than the page */
+  pre { white-space: pre-wrap !important; overflow-wrap: anywhere; }
+  .jp-OutputArea-output, .jp-RenderedHTMLCommon { overflow: visible !important; }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 INDEX_PAGE = """<!DOCTYPE html>
@@ -88,12 +129,158 @@ li {{ margin: 0.4em 0; }}
 <body>
 <h1>{title}</h1>
 <p class="book-data">{data}</p>
-<p>The kit's notebooks in order, with their outputs. {notice}Formulas are shown as TeX source.</p>
+<p>The kit's notebooks in order, with their outputs. {notice}</p>
 {sections}
 </body>
 </html>
 """
 SYNTHETIC_NOTICE = "The data are synthetic: they teach the method and are not evidence about real firms. "
+
+# Inline math as pandoc reads it: the opening $ is followed by a non-space, the closing $ follows a
+# non-space and is not followed by a digit, so that "$5 and $10" stays text. Neither $ is escaped.
+INLINE_MATH = r"(?s:(?<![$\\])\$(?=[^\s$])(?P<math_inline_tex>.+?)(?<![\s$\\])\$(?!\d))"
+
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
+BRACES = {"\u23df": "book-underbrace", "\u23de": "book-overbrace"}  # the glyphs of \underbrace, \overbrace
+
+
+class UnsupportedFormula(ValueError):
+    """latex2mathml cannot convert a formula; the message says why."""
+
+
+class FormulaError(Exception):
+    """Formulas of the book that cannot become MathML; the message lists each with its notebook and
+    cell, and what to change."""
+
+
+@dataclass(frozen=True)
+class Unconverted:
+    """A formula that stopped the build: where it is and why."""
+
+    notebook: str  # e.g. "06_reporting_audit.ipynb" or "solutions/04_path_analysis_solutions.ipynb"
+    cell: int  # counted from 1, as a reader counts the cells of the notebook
+    tex: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.notebook}, cell {self.cell}: {self.tex!r}: {self.reason}"
+
+
+def tex_to_mathml(tex: str, display: bool) -> str:
+    """One formula (TeX, without its $ delimiters) as a MathML ``<math>`` element, ``display="block"``
+    for a display formula. Raises ``UnsupportedFormula`` when latex2mathml stops, or when it would keep
+    a command it does not know as text (``\\foo`` would be drawn as the letters "\\foo")."""
+    try:
+        mathml = latex2mathml.converter.convert(tex.strip(), display="block" if display else "inline")
+    except Exception as error:  # latex2mathml's errors name only their kind, e.g. MissingEndError
+        detail = f"{type(error).__name__} {error}".strip()
+        raise UnsupportedFormula(f"latex2mathml cannot read it ({detail})") from None
+    unknown = sorted(set(re.findall(r"\\[A-Za-z]+|\\.", mathml)))
+    if unknown:
+        raise UnsupportedFormula(f"latex2mathml does not know {', '.join(unknown)}")
+    # latex2mathml writes \! as a named space that browsers ignore; a narrow gap is as good
+    return drawn_braces(mathml.replace('<mspace width="negativethinmathspace" />', ""))
+
+
+def drawn_braces(mathml: str) -> str:
+    """``\\underbrace`` and ``\\overbrace`` drawn as a rounded border (class ``book-underbrace`` or
+    ``book-overbrace``) instead of the brace glyph: a browser stretches that glyph across the braced
+    terms only with a math font, which many machines lack; a border stretches everywhere."""
+    if not any(f"&#x{ord(brace):X};" in mathml for brace in BRACES):
+        return mathml
+    root = ElementTree.fromstring(mathml.replace(f' xmlns="{MATHML}"', "", 1))
+    for parent in list(root.iter()):
+        for position, child in enumerate(list(parent)):
+            if child.tag in ("munder", "mover") and len(child) == 2 and child[1].text in BRACES:
+                braced = child[0]
+                braced.set("class", BRACES[child[1].text])
+                parent[position] = braced
+    return ElementTree.tostring(root, encoding="unicode").replace("<math ", f'<math xmlns="{MATHML}" ', 1)
+
+
+class BookInlineParser(MathInlineParser):
+    """nbconvert's markdown math, with the stricter reading of inline ``$...$`` above."""
+
+    SPECIFICATION = {**MathInlineParser.SPECIFICATION, "inline_math_tex": INLINE_MATH}
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer, with formulas written as MathML. A formula that cannot be
+    converted is reported to ``report`` (its TeX and the reason) and left visibly marked."""
+
+    def __init__(self, report: Callable[[str, str], None], **options):
+        super().__init__(**options)
+        self.report = report
+
+    def formula(self, tex: str, display: bool) -> str:
+        try:
+            return tex_to_mathml(tex, display)
+        except UnsupportedFormula as problem:
+            self.report(tex, str(problem))
+            return f'<code class="book-unconverted">{self.escape_html(tex)}</code>'
+
+    def block_math(self, body: str) -> str:
+        return self.formula(body, display=True)
+
+    def inline_math(self, body: str) -> str:
+        return self.formula(body, display=False)
+
+    def latex_environment(self, name: str, body: str) -> str:
+        return self.formula(f"\\begin{{{name}}}{body}\\end{{{name}}}", display=True)
+
+
+def markdown_with_mathml(renderer: MathMLRenderer) -> MarkdownWithMath:
+    """nbconvert's markdown reader (its math rules, with the stricter inline ``$...$``) for ``renderer``."""
+    return MarkdownWithMath(renderer=renderer, inline=BookInlineParser(hard_wrap=False))
+
+
+def unconverted_formulas(notebook_path: Path, name: str = "") -> list[Unconverted]:
+    """The formulas of a notebook (its markdown cells and markdown outputs) that cannot become MathML;
+    each named by ``name`` (default: the file's name) and its cell, counted from 1."""
+    found = []
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for number, cell in enumerate(notebook.cells, start=1):
+        texts = [cell.source] if cell.cell_type == "markdown" else []
+        texts += [output.get("data", {}).get("text/markdown", "") for output in cell.get("outputs", [])]
+        for text in filter(None, texts):
+
+            def report(tex: str, reason: str, number: int = number) -> None:
+                found.append(Unconverted(name or notebook_path.name, number, tex, reason))
+
+            markdown_with_mathml(MathMLRenderer(report, escape=False)).render(text)
+    return found
+
+
+class BookExporter(HTMLExporter):
+    """nbconvert's HTML exporter with formulas as MathML; ``unconverted`` collects the formulas it
+    could not convert, with the notebook (``resources["book_notebook"]``) and cell of each."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self.unconverted: list[Unconverted] = []
+
+    @pass_context  # jinja2 hands the template's context (the cell, the notebook) to this filter
+    def markdown2html(self, context, source: str) -> str:
+        cell = context.get("cell", {})
+        notebook = context.get("nb")
+        position = next((i for i, c in enumerate(notebook.cells) if c is cell), -1) if notebook else -1
+        where = context.get("resources", {}).get("book_notebook", "")
+
+        def report(tex: str, reason: str) -> None:
+            self.unconverted.append(Unconverted(where, position + 1, tex, reason))
+
+        renderer = MathMLRenderer(
+            report,
+            escape=False,
+            attachments=cell.get("attachments", {}),
+            embed_images=self.embed_images,
+            path=context.get("resources", {}).get("metadata", {}).get("path", ""),
+            anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links,
+            **self.lexer_options,
+        )
+        return markdown_with_mathml(renderer).render(source)
 
 
 @dataclass(frozen=True)
@@ -170,6 +357,11 @@ class Page:
     html_name: str  # the page's path inside the book, e.g. "exercises/02_descriptives_exercises.html"
     group: str = ""  # "" for the lessons, else the subfolder of notebooks/ ("exercises", ...)
 
+    @property
+    def notebook_name(self) -> str:
+        """The notebook's path inside notebooks/, e.g. ``exercises/02_descriptives_exercises.ipynb``."""
+        return self.html_name.removesuffix(".html") + ".ipynb"
+
 
 def companion_groups(folder: Path = NOTEBOOKS_DIR) -> dict[str, list[Path]]:
     """The notebooks of each subfolder of notebooks/ (exercises, solutions, ...), in order."""
@@ -205,6 +397,16 @@ def navigation(group: list[Page], position: int) -> str:
     return f'<nav class="book-nav">{previous}<a href="{contents}">Contents</a>{next_page}</nav>'
 
 
+def breakable_table_cells(body: str) -> str:
+    """Let a table cell's text break after its underscores (``frequency_<wbr>published``), so that a
+    wide table of the study's variable names fits a printed page; on screen nothing changes."""
+    return re.sub(
+        r"(<t[hd]\b[^>]*>)([^<]*_[^<]*)(</t[hd]>)",
+        lambda cell: cell[1] + cell[2].replace("_", "_<wbr>") + cell[3],
+        body,
+    )
+
+
 def link_notebooks_to_pages(body: str, left_out: Collection[str] = ()) -> str:
     """Point relative links to notebooks (``x.ipynb``, ``exercises/x.ipynb#part``) at their pages.
 
@@ -226,12 +428,18 @@ def left_out_groups(notebooks_dir: Path, edition: Edition, left_out: Collection[
 
 
 def read_pages(
-    notebooks_dir: Path, edition: Edition, left_out: Collection[str] = ()
+    notebooks_dir: Path,
+    edition: Edition,
+    left_out: Collection[str] = (),
+    lessons: Collection[str] | None = None,
 ) -> list[tuple[Page, nbformat.NotebookNode]]:
-    """Every notebook of the book with its page: the lessons (from the edition's run, if any),
-    then each subfolder's notebooks (except the subfolders in ``left_out``)."""
+    """Every notebook of the book with its page: the lessons (from the edition's run, if any; only
+    those whose file name, without .ipynb, is in ``lessons`` when it is given), then each
+    subfolder's notebooks (except the subfolders in ``left_out``)."""
     entries = []
     for lesson in lesson_notebooks(notebooks_dir):
+        if lessons is not None and lesson.stem not in lessons:
+            continue
         executed = edition.run is not None
         source = edition.run / "notebooks" / lesson.name if executed else lesson
         notebook = nbformat.read(source, as_version=4)
@@ -268,28 +476,43 @@ def index_page(pages: list[Page], edition: Edition = Edition()) -> str:
     )
 
 
+def launch_line(links: dict[str, str]) -> str:
+    """A page's launch links (e.g. ``{"Binder": url, "Colab": url}``) as one line under its header."""
+    if not links:
+        return ""
+    anchors = " · ".join(
+        f'<a href="{html.escape(url)}" rel="noopener">{html.escape(name)}</a>' for name, url in links.items()
+    )
+    return f'<p class="book-launch">Run this notebook online: {anchors}</p>'
+
+
 def build_book(
     output_dir: Path,
     notebooks_dir: Path = NOTEBOOKS_DIR,
     edition: Edition = Edition(),
     left_out: Collection[str] = (),
+    launch_links: Callable[[Page], dict[str, str]] | None = None,
+    extra_css: str = "",
+    lessons: Collection[str] | None = None,
 ) -> list[Page]:
     """Write ``index.html`` and one page per notebook into ``output_dir``; return the pages in order.
 
     ``left_out`` names subfolders of notebooks/ to leave out, e.g. ``("solutions",)``. The new book
-    replaces an earlier one in ``output_dir`` whole.
+    replaces an earlier one in ``output_dir`` whole. ``launch_links``, if given, names each page's
+    links to run its notebook online (``{"Binder": url, ...}``, from ``Page.notebook_name``); they
+    appear under the page's header and not in print. ``extra_css`` is added to every page's style
+    (the handouts' paper size); ``lessons`` keeps only the lessons named (file names without .ipynb).
+    Raises ``FormulaError``, and leaves an earlier book as it was, when
+    a formula cannot be converted to MathML.
     """
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-
     left_out = left_out_groups(notebooks_dir, edition, left_out)
     # built beside the old book, which it then replaces whole: no page of an earlier book remains
     staging = output_dir.with_name(f".{output_dir.name}.new-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
 
-    entries = read_pages(notebooks_dir, edition, left_out)
+    entries = read_pages(notebooks_dir, edition, left_out, lessons)
     pages = [page for page, _ in entries]
-    exporter = HTMLExporter(
+    exporter = BookExporter(
         template_name="lab",
         extra_loaders=[DictLoader({"book.html.j2": TEMPLATE})],
         template_file="book.html.j2",
@@ -305,11 +528,21 @@ def build_book(
             "metadata": {"name": page.source.stem, "path": str(notebooks_dir / page.group)},
             "book_nav": navigation(group, group.index(page)),
             "book_data": f'<p class="book-data">{data_line}</p>',
-            "book_css": CSS,
+            "book_launch": launch_line(launch_links(page)) if launch_links else "",
+            "book_css": CSS + extra_css,
+            "book_notebook": f"notebooks/{page.notebook_name}",
         }
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
-        body = without_machine_paths(link_notebooks_to_pages(body, left_out), paths)
+        body = without_machine_paths(link_notebooks_to_pages(breakable_table_cells(body), left_out), paths)
         files.write_text(staging / page.html_name, body)
+    if exporter.unconverted:
+        shutil.rmtree(staging, ignore_errors=True)
+        listed = "\n".join(f"  {formula}" for formula in exporter.unconverted)
+        raise FormulaError(
+            f"{len(exporter.unconverted)} formula(s) cannot be converted to MathML, so no book was written:\n"
+            f"{listed}\nWrite each with TeX that latex2mathml supports (or teach tools/book.py the "
+            "command), then build again."
+        )
     files.write_text(staging / "index.html", without_machine_paths(index_page(pages, edition), paths))
     runs.replace_directory(staging, output_dir)
     return pages
@@ -348,7 +581,11 @@ def run(results: Path, run_name: str | None = None, left_out: Collection[str] = 
         print(f"No book: {refused}")
         return 1
     output_dir = results / "book"
-    pages = build_book(output_dir, edition=edition, left_out=left_out)
+    try:
+        pages = build_book(output_dir, edition=edition, left_out=left_out)
+    except FormulaError as problem:
+        print(f"No book: {problem}")
+        return 1
     lessons = [page for page in pages if not page.group]
     if not lessons:
         print(f"No lesson notebooks found in {NOTEBOOKS_DIR}")
