@@ -31,6 +31,7 @@ from helpers.power import (
     simulate,
 )
 from helpers.sem import likelihood, simulation
+from helpers.statements import NUMBER_WORDS, number
 
 ORDINAL_MEASUREMENTS = {
     "latent": "the latent score itself (the ideal)",
@@ -191,6 +192,23 @@ def shapiro_wilk_rejection(
     )
     table.loc["any construct"] = [shapiro.any(axis=1).mean(), ks.any(axis=1).mean()]
     return table
+
+
+def ks_selection(rejection: pd.DataFrame) -> str:
+    """The sentence on how the kit's dataset was selected: the generator keeps an attempt only if
+    the uncorrected KS test rejects none of its construct scores (``synthetic.acceptable``), and
+    ``rejection`` (``shapiro_wilk_rejection`` with the generator's answer shares) says how often
+    that fails for datasets built like it."""
+    ks_any = float(rejection.loc["any construct", "ks_rejects"])
+    constructs = NUMBER_WORDS[len(ins.CONSTRUCTS)]
+    return (
+        "The kit's dataset is not a random draw from these simulations: step 5 kept it only because the "
+        f"uncorrected KS test (α = {number(synthetic.NORMALITY_ALPHA)}) rejected none of its {constructs} "
+        f"scores, an outcome of just {1 - ks_any:.0%} of the datasets simulated here with the generator's "
+        f"answer shares (KS rejects at least one score in {ks_any:.0%}), so its passing KS is a result of "
+        "that selection, not evidence about how KS treats such composites; step 5 does not look at "
+        "Shapiro–Wilk."
+    )
 
 
 def _composite(

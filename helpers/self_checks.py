@@ -223,13 +223,13 @@ def _model_test_p(survey: pd.DataFrame) -> float:
 LESSON_06: dict[str, Answer] = {
     "06.a": Answer(
         choice("b"),
-        "ask what a reader would decide about H1a with each of the two numbers, and whether rounding "
-        "can bridge a gap that large.",
+        "ask which hypothesis of the paper the baseline model's test could support or reject.",
         kind=CHOICE,
     ),
     "06.b": Answer(
         choice("b"),
-        "ask which hypothesis of the paper the baseline model's test could support or reject.",
+        "ask what a reader would decide about H1a with each of the two numbers, and whether rounding "
+        "can bridge a gap that large.",
         kind=CHOICE,
     ),
     "06.c": Answer(
@@ -252,14 +252,14 @@ def _power_gl_ia_at_300(survey: pd.DataFrame) -> float:
 
 LESSON_07: dict[str, Answer] = {
     "07.a": Answer(
-        choice("c"),
-        "power is about studies not yet run, drawn from a world in which the path has a given size.",
-        kind=CHOICE,
-    ),
-    "07.b": Answer(
         choice("a"),
         "ask where the five-point answers of the simulated firms come from, and whether the "
         "authors' own answers were ever published.",
+        kind=CHOICE,
+    ),
+    "07.b": Answer(
+        choice("c"),
+        "power is about studies not yet run, drawn from a world in which the path has a given size.",
         kind=CHOICE,
     ),
     "07.c": Answer(

@@ -17,6 +17,7 @@ import pytest
 
 from helpers import audit, paper_model, published, settings
 from helpers.audit import CONSISTENT, DECISION_ERROR, INCONSISTENT, MISPRINT, Reported
+from helpers.audit.printed import p_explanation, p_verdict
 
 FIXTURES = settings.REPO_ROOT / "tests" / "fixtures" / "lavaan"
 LEGEND = {"*": 0.05, "**": 0.01}  # our own legend for the consistent sets: ** p < .01, * p < .05
@@ -305,6 +306,19 @@ def test_a_p_value_its_beta_cannot_give_is_flagged(correlated):
     assert rows["T5-p-H3b"] == DECISION_ERROR
 
 
+def test_a_recomputed_p_range_that_straddles_alpha_is_never_a_likely_misprint():
+    printed, straddling = Reported(0.016, 3), (0.0273, 0.0524)  # Table 5's H2b
+    assert p_verdict(printed, straddling, 0.05, misprint=True) == INCONSISTENT
+    assert p_verdict(printed, straddling, 0.05, decides=False, misprint=True) == INCONSISTENT
+    explanation = p_explanation(INCONSISTENT, printed, straddling, 0.05)
+    assert "straddles" in explanation and "not settled" in explanation and "slip" not in explanation
+    # the same mismatch with the whole range below alpha is a likely misprint; above it, a decision error
+    assert p_verdict(printed, (0.0273, 0.0474), 0.05, misprint=True) == MISPRINT
+    assert p_verdict(printed, (0.0573, 0.0824), 0.05, misprint=True) == DECISION_ERROR
+    # and a printed p above alpha against a straddling range
+    assert p_verdict(Reported(0.09, 2), straddling, 0.05, misprint=True) == INCONSISTENT
+
+
 def test_wrong_marks_and_decisions_are_flagged(correlated):
     paths = paths_with(correlated, "H2a", mark="*")  # p = .000 marked as only p < .05
     rows = {c.check: c.verdict for c in audit.check_marks(paths, LEGEND, 0.05)}
@@ -421,6 +435,8 @@ def test_published_numbers_every_row_has_a_verdict_and_source(published_report):
         ("T3-k-agreement", INCONSISTENT),
         ("T5-p-H1a", MISPRINT),  # p = .033 is impossible for β = .52 at N = 190; both below .05
         ("T5-p-H2a", CONSISTENT),
+        ("T5-p-H2b", INCONSISTENT),  # p = .016 printed; β = .15 allows .027 to .052, on both sides of .05
+        ("T5-p-H3b", MISPRINT),  # p = .021 printed; β = .20 allows .004 to .009, all below .05
         ("T5-mark-H1a", CONSISTENT),
         ("T5-mark-H2a", MISPRINT),  # '*' means .05 <= p < .1 under the note, p < .01 in the text
         ("T5-legend-text", MISPRINT),  # the note's .1 where the text has .01
@@ -445,7 +461,8 @@ def test_published_numbers_counted_by_verdict(published_report):
     assert list(decision_errors) == ["TXT-chisq-significant"]  # neither the baseline nor the marks
     misprints = set(published_report.index[published_report["verdict"] == MISPRINT])
     assert {"T5-mark-H2a", "T5-mark-H2c", "T5-mark-H3a", "T5-mark-H3c", "T5-legend-text"} <= misprints
-    assert {"T5-p-H1a", "T5-p-H1b", "T5-p-H2b", "T5-p-H3b"} <= misprints
+    assert {"T5-p-H1a", "T5-p-H1b", "T5-p-H3b"} <= misprints
+    assert "T5-p-H2b" not in misprints  # its recomputed range straddles .05
 
 
 def test_published_information_criteria_imply_different_parameter_counts(published_report):

@@ -116,8 +116,36 @@ def test_the_papers_audit_separates_misprints_unsettled_inconsistencies_and_deci
     marks = [f"T5-mark-{h}" for h in ("H2a", "H2c", "H3a", "H3c")]
     assert (verdicts[marks] == audit.MISPRINT).all()  # the note's .1 where the text has .01
     assert list(verdicts.index[verdicts == audit.DECISION_ERROR]) == ["TXT-chisq-significant"]
+    assert verdicts["T5-p-H2b"] == audit.INCONSISTENT  # p = .016 printed, β allows .027 to .052
     counts = audit.verdict_counts(report)
     assert counts.sum() == len(report) and (counts > 0).all()
+
+
+def test_no_path_p_whose_recomputed_range_straddles_alpha_is_a_likely_misprint():
+    values = audit.published_values()
+    report = audit.audit_published_values()
+    paths = audit.path_pvalue_table(values["paths"], values["n"], values["chisq"].value)
+    for h, row in paths.iterrows():
+        verdict = report.loc[f"T5-p-{h}", "verdict"]
+        allowed = (row["p low"], row["p high"])
+        printed = (row["printed p"] - 0.0005, row["printed p"] + 0.0005)
+        if printed[1] < allowed[0] or printed[0] > allowed[1]:  # outside: a flag
+            if allowed[0] < 0.05 <= allowed[1]:
+                assert verdict == audit.INCONSISTENT, h
+            elif (allowed[1] < 0.05) == (row["printed p"] < 0.05):
+                assert verdict == audit.MISPRINT, h
+            else:
+                assert verdict == audit.DECISION_ERROR, h
+        else:
+            assert verdict == audit.CONSISTENT, h
+
+
+def test_the_only_decision_error_is_a_stated_verdict_that_the_table_reverses():
+    report = audit.audit_published_values()
+    row = report.loc["TXT-chisq-significant"]
+    values = audit.published_values()
+    assert row["published"] == "text: significant" and values["pvalue"].value >= 0.05
+    assert row["verdict"] == audit.DECISION_ERROR
 
 
 def test_exercise_06_2_still_counts_every_verdict_but_consistent(battery, capsys):
@@ -135,7 +163,7 @@ def test_exercise_06_2_still_counts_every_verdict_but_consistent(battery, capsys
 # --- the self-checks ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("check", "right", "wrong"), [("06.a", "b", "c"), ("06.b", "b", "a")])
+@pytest.mark.parametrize(("check", "right", "wrong"), [("06.a", "b", "a"), ("06.b", "b", "c")])
 def test_the_choice_self_checks(check, right, wrong, battery, capsys):
     survey = battery["shipped"].survey
     assert exercises.check(check, right, survey) is True

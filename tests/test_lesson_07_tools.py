@@ -87,7 +87,7 @@ def test_statsmodels_solves_for_the_kits_analytic_n(battery):
 # --- the self-checks ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("check", "right", "wrong"), [("07.a", "c", "a"), ("07.b", "a", "b")])
+@pytest.mark.parametrize(("check", "right", "wrong"), [("07.a", "a", "b"), ("07.b", "c", "a")])
 def test_the_choice_self_checks(check, right, wrong, battery, capsys):
     survey = battery["shipped"].survey
     assert exercises.check(check, right, survey) is True

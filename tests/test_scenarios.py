@@ -92,3 +92,23 @@ def test_shapiro_wilk_rejection_counts_each_dataset_once():
     # Shapiro-Wilk is the more sensitive test for these discrete scores
     assert (per_construct["shapiro_wilk_rejects"] >= per_construct["ks_rejects"]).all()
     assert table.equals(scenarios.shapiro_wilk_rejection(n_datasets=30, seed=4))
+
+
+def test_the_ks_selection_sentence_states_the_generators_rule_and_the_simulated_share():
+    table = scenarios.shapiro_wilk_rejection(n_datasets=30, seed=4)
+    ks_any = table.loc["any construct", "ks_rejects"]
+    text = scenarios.ks_selection(table)
+    assert f"an outcome of just {1 - ks_any:.0%} of the datasets" in text
+    assert f"KS rejects at least one score in {ks_any:.0%}" in text
+    assert f"(α = {synthetic.NORMALITY_ALPHA:g}".replace("0.", ".") in text
+    assert "rejected none of its six scores" in text
+    # the rule the sentence states is the generator's: the shipped answers pass KS on every score,
+    # and answers that KS rejects on one score are refused
+    answers = recode_reverse_items(SURVEY)[instrument.item_columns()].reset_index(drop=True)
+    assert synthetic.acceptable(answers)
+    bimodal = answers.copy()
+    it_items = instrument.CONSTRUCTS[1].item_columns
+    for column in it_items:
+        bimodal[column] = np.where(np.arange(len(answers)) % 2 == 0, 1, 5)
+    assert not synthetic.acceptance_checks(bimodal).loc[instrument.CONSTRUCTS[1].abbreviation, "ks_ok"]
+    assert not synthetic.acceptable(bimodal)

@@ -60,3 +60,60 @@ def test_the_verdict_counts_add_up_and_name_the_decision_errors(analysed):
         errors = report.index[report["verdict"] == audit.DECISION_ERROR]
         assert ("Decision error" in text) == (len(errors) > 0)
         assert all(check in text for check in errors)
+
+
+# --- Table 5's p-values and marks (lesson 06) -------------------------------------------------------
+
+
+def table5_inputs(values):
+    report = audit.audit(values)
+    chisq = values["chisq"].value if values.get("chisq") is not None else None
+    return audit.path_pvalue_table(values["paths"], values["n"], chisq), report
+
+
+def test_the_papers_path_p_values_are_sorted_by_where_their_range_lies():
+    paths, report = table5_inputs(audit.published_values())
+    text = say.path_pvalues(paths, report)
+    verdicts = {h: report.loc[f"T5-p-{h}", "verdict"] for h in paths.index}
+    outside = [h for h, v in verdicts.items() if v != audit.CONSISTENT]
+    assert text.startswith(f"{say._count_word(len(outside), len(paths))} printed p-values lie outside")
+    assert verdicts["H2b"] == audit.INCONSISTENT
+    assert "For H1a, H1b and H3b" in text and "*likely misprints*" in text
+    assert "For H2b the β allows p = .027 to .052, a range that straddles .05" in text
+    assert "decision error" not in text
+    brief = say.path_pvalues_in_brief(paths, report)
+    assert "H1a, H1b and H3b are likely misprints" in brief and "H2b is an unsettled inconsistency" in brief
+    survive = say.hypotheses_that_survive(paths)
+    below = [h for h in paths.index if paths.loc[h, "p high"] < 0.05]
+    assert f"{say._count_word(len(below), len(paths)).lower()} paths" in survive
+    assert "H2b's β allows p = .027 to .052" in survive
+    marks = say.table5_marks(report)
+    assert marks.startswith("The marks of H2a, H2c, H3a and H3c contradict the note")
+    assert "and the note itself are likely misprints" in marks
+
+
+def test_a_path_p_on_the_other_side_of_alpha_is_called_a_decision_error():
+    values = audit.published_values()
+    paths = values["paths"].copy()
+    paths.loc[paths["hypothesis"] == "H3b", "p"] = 0.200  # β = .20 allows only p < .01
+    values["paths"] = paths
+    paths_table, report = table5_inputs(values)
+    text = say.path_pvalues(paths_table, report)
+    assert report.loc["T5-p-H3b", "verdict"] == audit.DECISION_ERROR
+    assert "For H3b the printed p is on the other side of .05" in text
+    assert "H3b is a decision error" in say.path_pvalues_in_brief(paths_table, report)
+
+
+def test_a_real_fit_has_no_path_p_outside_its_range(analysed):
+    values = audit.values_like_published(analysed.fit.fit_measures(), analysed.table5, n=analysed.fit.n)
+    paths, report = table5_inputs(values)
+    assert say.path_pvalues(paths, report).startswith("Every printed p of Table 5 is one its β allows")
+    assert say.path_pvalues_in_brief(paths, report) == "All eight of Table 5's p-values fit their β."
+    survive = say.hypotheses_that_survive(paths)
+    assert survive.startswith("With the p-values recomputed from Table 5's β, ")
+    for h in paths.index:  # every hypothesis is placed by where its range lies
+        side = (paths.loc[h, "p high"] < 0.05, paths.loc[h, "p low"] >= 0.05)
+        if not any(side):
+            assert f"{h}'s β allows" in survive
+    if (paths["p high"] < 0.05).all():
+        assert "all eight paths are significant at .05" in survive

@@ -14,16 +14,21 @@ intervals of its inputs and calls the published value *consistent* when its own 
 overlaps the recomputed one. A check that fails gets one of three verdicts (``VERDICTS``,
 explained in ``VERDICT_MEANINGS``):
 
-- a *decision error* (statcheck's term) only when the disagreement changes a hypothesis decision
-  or a verdict on the model's fit: a path's p or mark, the user model's χ² test, the test of
-  close fit, the text's reading of them. The baseline model's test decides nothing (it is the
-  yardstick of CFI, TLI and RNI), so it never makes a decision error;
-- a *likely misprint* when a slip in printing one value explains it and nothing is decided
-  differently: a path's p that its β cannot give, on the same side of alpha; marks that
-  disagree with the table's note but follow the levels the text names; a percentage off its
-  count by less than a point; a number the text copies differently from the table;
+- a *decision error* (statcheck's term, applied to every verdict the paper prints or states):
+  a test verdict, significant or not at alpha, that the paper's own numbers reverse: a path's
+  p or mark, the user model's χ² test, the test of close fit, the text's reading of them. It
+  counts even when the conclusion drawn from the verdict would not change (the text calling a
+  non-significant χ² significant, yet concluding "good fit" as the right verdict would allow).
+  The baseline model's test decides nothing (it is the yardstick of CFI, TLI and RNI), so it
+  never makes a decision error;
+- a *likely misprint* when a slip in printing one value explains it and correcting it changes
+  no verdict: a path's p that its β cannot give, on the same side of alpha as every p the β
+  allows; marks that disagree with the table's note but follow the levels the text names; a
+  percentage off its count by less than a point; a number the text copies differently from
+  the table;
 - an *unsettled inconsistency* otherwise: no dataset could give all the printed numbers, and
-  the paper alone cannot say which are wrong (Tables 2-4 as a whole).
+  the paper alone cannot say which are wrong, nor whether a verdict would change once they are
+  corrected (Tables 2-4 as a whole; a path's p whose recomputed range straddles alpha).
 
 Published numbers are never typed in here: ``published_values()`` reads them from
 ``data/published`` with the decimals the paper prints. ``audit(values)`` accepts any numbers in

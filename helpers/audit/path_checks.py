@@ -208,9 +208,12 @@ def check_table5(values: Mapping[str, Any], n: int, alpha: float) -> list[Check]
 def check_path_pvalues(paths: pd.DataFrame, n: int, chisq: float | None, alpha: float) -> list[Check]:
     """Each path's printed p against the range its printed β allows at N (``path_pvalue_table``).
 
-    A p that its β cannot give is a decision error when the two lie on different sides of alpha
-    (the hypothesis' decision depends on which is right); otherwise a likely misprint: one of
-    the two printed numbers is wrong, and the decision is the same either way.
+    A p that its β cannot give is a decision error when the printed p and every p the β allows
+    lie on different sides of alpha (the hypothesis' decision depends on which is right); a
+    likely misprint when they all lie on the same side (one of the two printed numbers is wrong,
+    and the decision is the same either way); and an unsettled inconsistency when the range the
+    β allows straddles alpha (which number is wrong decides the hypothesis, and the paper cannot
+    say which) (``p_verdict``).
     ``paths``: hypothesis, beta, beta_decimals, p, p_decimals, source.
     """
     tests = path_pvalue_table(paths, n, chisq)

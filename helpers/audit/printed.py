@@ -25,12 +25,15 @@ VERDICTS = (CONSISTENT, MISPRINT, INCONSISTENT, DECISION_ERROR)
 VERDICT_MEANINGS = {
     CONSISTENT: "the printed numbers can all be true at once, within their rounding",
     MISPRINT: "they cannot, but a slip in printing one value explains it (a p-value no printed β can "
-    "give at this N, a threshold or percentage printed wrong, a number copied differently), and no "
-    "decision depends on which value is right",
-    INCONSISTENT: "they cannot, no single printing slip explains it, and no hypothesis decision or "
-    "model-fit verdict changes: the paper alone cannot say which numbers are wrong",
-    DECISION_ERROR: "they cannot, and the disagreement changes a hypothesis decision or a model-fit "
-    "verdict (statcheck's term: a result moves to the other side of α)",
+    "give at this N, on the same side of α as every p the β allows; a threshold or percentage printed "
+    "wrong; a number copied differently), and correcting it changes no test's verdict",
+    INCONSISTENT: "they cannot, and the paper alone cannot say which numbers are wrong, nor whether a "
+    "verdict would change once they are corrected (for instance a p-value whose recomputed range "
+    "straddles α)",
+    DECISION_ERROR: "they cannot, and a test verdict the paper prints or states (significant or not "
+    "at α: a hypothesis' p or decision, the model's χ² test, its fit) is reversed by its own numbers, "
+    "even when the conclusion drawn from that verdict would not change (statcheck's term, applied to "
+    "every stated verdict)",
 }
 DEFAULT_ALPHA = 0.05
 EPS = 1e-9
@@ -149,16 +152,20 @@ def p_verdict(
     """statcheck's reading of a p-value, with the audit's four verdicts.
 
     Consistent when the printed p is one the statistic allows. Otherwise a decision error when
-    the test ``decides`` something (a hypothesis, the model's fit) and the printed and recomputed
-    p fall on different sides of alpha; else a likely misprint when a slip in the printed p alone
-    explains it (``misprint``), else an unsettled inconsistency. The baseline model's test
-    decides nothing: it is only the yardstick of CFI, TLI and RNI.
+    the test ``decides`` something (a hypothesis, the model's fit) and the printed p and the
+    whole recomputed range fall on different sides of alpha. A likely misprint (``misprint``:
+    a slip in the printed p alone could explain it) only when correcting it cannot change the
+    verdict, i.e. the printed p and the whole recomputed range lie on the same side of alpha: a
+    recomputed range that straddles alpha is never a likely misprint, since the corrected p
+    could land on either side. Everything else is an unsettled inconsistency. The baseline
+    model's test decides nothing: it is only the yardstick of CFI, TLI and RNI.
     """
     if overlaps(p_interval(printed), implied):
         return CONSISTENT
     if decides and sides_differ(printed, implied, alpha):
         return DECISION_ERROR
-    return verdict_for(False, misprint)
+    same_side = below_alpha(implied, alpha) == (printed.value < alpha)
+    return verdict_for(False, misprint and same_side)
 
 
 def p_explanation(verdict: str, p: Reported, implied: tuple[float, float], alpha: float) -> str:
@@ -170,7 +177,10 @@ def p_explanation(verdict: str, p: Reported, implied: tuple[float, float], alpha
         return f"the printed p is {side} α = {alpha:g} and the recomputed one is not: the decision flips"
     where = below_alpha(implied, alpha)
     if where is None:
-        sides = f"the printed p is {side} α = {alpha:g}, the recomputed range straddles it"
+        sides = (
+            f"the printed p is {side} α = {alpha:g}, the recomputed range straddles it: whether the "
+            "decision changes once the numbers are corrected is not settled"
+        )
     elif where == (p.value < alpha):
         sides = f"both are {side} α = {alpha:g}"
     else:

@@ -37,7 +37,9 @@ def check_text_claims(values: Mapping[str, Any], alpha: float) -> list[Check]:
 
     The χ² the text names differs from Table 2's: a likely misprint (one number copied twice).
     The text's reading of the χ² test or of the indices against their cut-off contradicts the
-    table: a decision error, since these are the paper's verdicts on the model's fit.
+    table: a decision error, since these are the paper's stated verdicts on the model's fit. It
+    is one even when the conclusion the text draws would not change with the right verdict: the
+    reader is told the wrong result of the test.
     """
     text, rows = values["text"], []
     common = {"topic": "text claims", "source": text.get("fit_source", "text"), "tolerance": "exact"}
