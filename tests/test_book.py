@@ -4,6 +4,10 @@ The book is built into a temporary folder and served on 127.0.0.1; Chromium open
 the test checks: no console errors or uncaught exceptions, no request leaves the local server,
 every image has been decoded (non-zero natural width), every link within the book answers
 HTTP 200 and every in-page anchor exists. One screenshot is saved to the results folder.
+Formulas: the lesson pages show no TeX (no ``$`` in their prose, no ``\\frac`` or ``\\chi`` in
+their text), their MathML has a real layout (a display formula is at least a line high, a fraction
+taller than two lines), and they load nothing from outside the book. Printed (print media, A4's
+width), no table, figure or formula of a lesson is wider than the paper.
 
 Chromium is driven through the DevTools protocol over a pipe (``--remote-debugging-pipe``: JSON
 messages ending in a NUL byte on file descriptors 3 and 4), so no extra Python package is needed.
@@ -50,6 +54,45 @@ PAGE_REPORT = """(() => {
 
 NAVIGATION_LINKS = "[...document.querySelectorAll('.book-nav a')].map(a => a.getAttribute('href'))"
 INDEX_ENTRIES = "[...document.querySelectorAll('ol.lessons a')].map(a => [a.getAttribute('href'), a.text])"
+
+# What a reader sees of a page's formulas: the prose without code and formulas (where a "$" would
+# be an unconverted delimiter), TeX commands anywhere in the page's text, and the boxes of the
+# formulas, their fractions and a line of text.
+FORMULA_REPORT = r"""(() => {
+  const prose = [...document.querySelectorAll('.jp-RenderedMarkdown')].map(part => {
+    const copy = part.cloneNode(true);
+    copy.querySelectorAll('code, pre, math').forEach(element => element.remove());
+    return copy.textContent;
+  }).join('\n');
+  const probe = document.createElement('span');
+  probe.textContent = 'x';
+  document.querySelector('.jp-RenderedMarkdown p').appendChild(probe);
+  const line = probe.getBoundingClientRect().height;
+  probe.remove();
+  const height = element => element.getBoundingClientRect().height;
+  const remote = [...document.querySelectorAll('script[src], link[href], img[src], iframe[src]')]
+    .map(element => element.getAttribute('src') || element.getAttribute('href'))
+    .filter(url => /^(https?:)?\/\//.test(url));
+  return {
+    line,
+    dollars: prose.match(/.{0,30}\$.{0,30}/g) || [],
+    tex: document.body.innerText.match(/\\[A-Za-z]+|\$\$/g) || [],
+    formulas: document.querySelectorAll('math').length,
+    blocks: [...document.querySelectorAll('math[display="block"]')].map(height),
+    blockFractions: [...document.querySelectorAll('math[display="block"] mfrac')].map(height),
+    remote,
+  };
+})()"""
+
+# Elements of a page wider than the page, as laid out for print at the paper's width
+TOO_WIDE = """(() => {
+  const width = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('table, img, svg, pre, math, .jp-OutputArea-output')]
+    .filter(element => element.getBoundingClientRect().right > width + 1)
+    .map(element => `${element.tagName} ${Math.round(element.getBoundingClientRect().width)} px: ` +
+      element.textContent.trim().slice(0, 60));
+})()"""
+A4_TEXT_WIDTH = round((210 - 2 * 12) / 25.4 * 96)  # pixels: A4 less the handouts' margins (tools.handout)
 
 
 def numbered_10_or_more(fd: int) -> int:
@@ -273,3 +316,55 @@ def test_a_screenshot_of_a_page_with_figures_is_saved(served_book):
     path = settings.results_dir("book") / "book_02_descriptives.png"
     browser.screenshot(path)
     assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
+
+
+def test_formulas_render_as_mathml_with_a_real_layout_and_nothing_from_the_network(served_book):
+    pages, origin, browser = served_book
+    lessons = [page.html_name for page in pages if not page.group]
+    with_formulas = [name for name in lessons if name.startswith(("04_", "06_"))]
+    assert len(with_formulas) == 2
+    for name in lessons:
+        events = browser.open(origin + name)
+        report = browser.evaluate(FORMULA_REPORT)
+        assert problems_in(events, origin) == [], name
+        assert report["remote"] == [], name
+        assert report["dollars"] == [], f"{name}: a $ left in the prose"
+        assert report["tex"] == [], f"{name}: TeX in the page's text"
+        line = report["line"]
+        assert line > 5
+        assert all(height >= line for height in report["blocks"]), (name, report["blocks"], line)
+        if name in with_formulas:
+            assert report["formulas"] >= 5 and report["blocks"], name
+    # 06's degrees of freedom: a display formula with fractions (under a brace), well over two lines
+    browser.open(origin + with_formulas[1])
+    report = browser.evaluate(FORMULA_REPORT)
+    assert max(report["blockFractions"]) > 1.8 * report["line"], report
+    assert max(report["blocks"]) > 2 * report["line"], report
+
+
+def test_printed_lessons_fit_the_width_of_the_paper(served_book):
+    pages, origin, browser = served_book
+    session = browser.session
+    browser.send("Emulation.setEmulatedMedia", session=session, media="print")
+    browser.send(
+        "Emulation.setDeviceMetricsOverride",
+        session=session,
+        width=A4_TEXT_WIDTH,
+        height=1000,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    try:
+        too_wide = {}
+        for page in pages:
+            if not page.group:
+                browser.open(origin + page.html_name)
+                assert (
+                    browser.evaluate("getComputedStyle(document.querySelector('.book-nav')).display")
+                    == "none"
+                )
+                too_wide[page.html_name] = browser.evaluate(TOO_WIDE)
+    finally:
+        browser.send("Emulation.clearDeviceMetricsOverride", session=session)
+        browser.send("Emulation.setEmulatedMedia", session=session, media="")
+    assert {name: wide for name, wide in too_wide.items() if wide} == {}
