@@ -122,6 +122,7 @@ VERDICT_EQUIVALENT = "smaller than Δ"
 VERDICT_SMALL_BUT_NONZERO = "differs from zero, smaller than Δ"
 VERDICT_DIFFERENT = "differs from zero"
 VERDICT_INCONCLUSIVE = "inconclusive"
+VERDICT_LARGER = "larger than Δ"
 # Zhao, Lynch & Chen (2010): the kinds of mediation, from the indirect effect and the direct path
 INDIRECT_ONLY, COMPLEMENTARY, COMPETITIVE = "indirect-only", "complementary", "competitive"
 DIRECT_ONLY, NO_EFFECT = "direct-only", "no effect detected"
@@ -149,8 +150,11 @@ def direct_path_equivalence(boot: robustness.BootstrapResult, smallest_effect: f
     interval lying inside (-Δ, Δ) is the equivalence test (two one-sided tests of β ≤ -Δ and
     β ≥ Δ, each at α = .05; Lakens 2017). A path can be both (a real but negligible effect) or
     neither (the data cannot tell): failing to reject β = 0 is not evidence that β is zero.
+    The 90% interval lying wholly outside (-Δ, Δ) is the minimum-effect test: the path is shown
+    larger in size than Δ (``beyond_bounds``, verdict 'larger than Δ').
     The total indirect effect of PCDP on the outcome in the same model is tested with its 95% BC
-    interval, as everywhere in lesson 05.
+    interval, as everywhere in lesson 05 (``indirect_excludes_zero``, which the kind of mediation
+    uses); ``indirect_pct_excludes_zero`` gives the percentile interval's answer beside it.
     """
     if smallest_effect <= 0:
         raise ValueError(f"the smallest effect of interest must be positive, not {smallest_effect!r}")
@@ -172,11 +176,18 @@ def direct_path_equivalence(boot: robustness.BootstrapResult, smallest_effect: f
     table["within_bounds"] = (table["pct90_lower"] > -smallest_effect) & (
         table["pct90_upper"] < smallest_effect
     )
+    table["beyond_bounds"] = (table["pct90_lower"] > smallest_effect) | (
+        table["pct90_upper"] < -smallest_effect
+    )
     table["verdict"] = [
-        equivalence_verdict(d, w) for d, w in zip(table["differs_from_zero"], table["within_bounds"])
+        equivalence_verdict(d, w, b)
+        for d, w, b in zip(table["differs_from_zero"], table["within_bounds"], table["beyond_bounds"])
     ]
     table["indirect"] = indirect["estimate"].to_numpy()
     table["indirect_excludes_zero"] = indirect["excludes_zero"].astype(bool).to_numpy()
+    table["indirect_pct_excludes_zero"] = (
+        (indirect["pct_lower"] > 0) | (indirect["pct_upper"] < 0)
+    ).to_numpy()
     table["mediation"] = [
         mediation_type(row.indirect, row.indirect_excludes_zero, row.beta, row.differs_from_zero)
         for row in table.itertuples()
@@ -185,8 +196,12 @@ def direct_path_equivalence(boot: robustness.BootstrapResult, smallest_effect: f
     return table
 
 
-def equivalence_verdict(differs_from_zero: bool, within_bounds: bool) -> str:
-    """The four outcomes of a test of zero beside an equivalence test (Lakens 2017)."""
+def equivalence_verdict(differs_from_zero: bool, within_bounds: bool, beyond_bounds: bool = False) -> str:
+    """The outcomes of a test of zero beside an equivalence test and a minimum-effect test
+    (Lakens 2017): 'larger than Δ' when the 90% interval lies wholly outside (-Δ, Δ), i.e. the
+    path is shown larger in size than the smallest effect of interest."""
+    if beyond_bounds:
+        return VERDICT_LARGER
     if within_bounds:
         return VERDICT_SMALL_BUT_NONZERO if differs_from_zero else VERDICT_EQUIVALENT
     return VERDICT_DIFFERENT if differs_from_zero else VERDICT_INCONCLUSIVE

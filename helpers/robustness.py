@@ -312,8 +312,8 @@ def bollen_stine_table(result: bollen_stine_test.BollenStineResult) -> pd.DataFr
 
 def table5_comparison(summary: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFrame:
     """Table 5 (published β and p) beside the reproduced β, the ML and robust p-values and the
-    bootstrap BC interval of β: ``summary`` from ``BootstrapResult.summary()``, ``errors`` from
-    ``standard_errors``."""
+    bootstrap percentile and BC intervals of β: ``summary`` from ``BootstrapResult.summary()``,
+    ``errors`` from ``standard_errors``."""
     paths = errors[errors["op"] == "~"].set_index(["lhs", "rhs"])
     rows = []
     for row in published.table5().itertuples():
@@ -329,6 +329,8 @@ def table5_comparison(summary: pd.DataFrame, errors: pd.DataFrame) -> pd.DataFra
                 "beta": beta["estimate"],
                 "p_ml": tests["p_ml"],
                 "p_robust": tests["p_robust"],
+                "pct_lower": beta["pct_lower"],
+                "pct_upper": beta["pct_upper"],
                 "bc_lower": beta["bc_lower"],
                 "bc_upper": beta["bc_upper"],
             }

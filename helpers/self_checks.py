@@ -161,7 +161,8 @@ LESSON_04: dict[str, Answer] = {
     ),
     "04.b": Answer(
         choice("c"),
-        "look for χ²_b and df_b, the baseline model's numbers, in the formulas.",
+        "an index that compares two models needs numbers from both: read each formula above and ask "
+        "whether it uses anything besides the model's own χ², df, N and residuals.",
         kind=CHOICE,
     ),
     "04.c": Answer(

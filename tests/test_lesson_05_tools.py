@@ -145,6 +145,11 @@ def test_the_four_outcomes_of_a_test_of_zero_beside_an_equivalence_test(differs,
     assert alternative_models.equivalence_verdict(differs, within) == verdict
 
 
+def test_a_90_percent_interval_wholly_beyond_the_bounds_shows_a_path_larger_than_delta():
+    assert alternative_models.equivalence_verdict(True, False, True) == alternative_models.VERDICT_LARGER
+    assert alternative_models.equivalence_verdict(True, False, False) == alternative_models.VERDICT_DIFFERENT
+
+
 @pytest.mark.parametrize(
     ("indirect", "indirect_clear", "direct", "direct_clear", "kind"),
     [
@@ -173,13 +178,19 @@ def test_the_equivalence_table_reads_the_90_and_95_percent_percentile_intervals(
         assert np.allclose([row.pct95_lower, row.pct95_upper], p95)
         assert row.within_bounds == (-delta < p90[0] and p90[1] < delta)
         assert row.differs_from_zero == (p95[0] > 0 or p95[1] < 0)
+        assert row.beyond_bounds == (p90[0] > delta or p90[1] < -delta)
         # the equivalence test is two one-sided tests at .05: the 90% interval sits inside
         assert p95[0] <= p90[0] <= row.beta <= p90[1] <= p95[1]
         total = boot.summary().loc[("total indirect", f"PCDP → {path.split(' → ')[1]} via IT + GL", "β")]
         assert row.indirect == pytest.approx(total["estimate"])
         assert row.indirect_excludes_zero == bool(total["excludes_zero"])
+        assert row.indirect_pct_excludes_zero == bool(total["pct_lower"] > 0 or total["pct_upper"] < 0)
     if name == "weak_paths":  # PCDP → MR's direct path differs from zero there
         assert table.loc["PCDP → MR", "differs_from_zero"]
+    if name == "model_rejected":  # PCDP → MR's direct path is large there: shown larger than a small Δ
+        narrow = alternative_models.direct_path_equivalence(boot, 0.10)
+        assert narrow.loc["PCDP → MR", "beyond_bounds"]
+        assert narrow.loc["PCDP → MR", "verdict"] == alternative_models.VERDICT_LARGER
     with pytest.raises(ValueError, match="positive"):
         alternative_models.direct_path_equivalence(boot, 0)
 

@@ -265,3 +265,4 @@ def test_table5_comparison_puts_published_beside_the_robust_evidence():
     table = robustness.table5_comparison(summary, robustness.standard_errors(SCORES))
     assert list(table.index) == [h.code for h in paper_model.HYPOTHESES]
     assert (table["bc_lower"] < table["beta"]).all() and (table["beta"] < table["bc_upper"]).all()
+    assert (table["pct_lower"] < table["beta"]).all() and (table["beta"] < table["pct_upper"]).all()

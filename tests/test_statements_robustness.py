@@ -139,16 +139,33 @@ def test_the_direct_path_sentence_reads_intervals_not_the_failed_test(lesson):
     text = say_models.direct_paths(lesson.tests, lesson.equivalence, lesson.source)
     table = lesson.equivalence
     p = lesson.tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
-    assert text.startswith("The joint test did not reject" if p >= 0.05 else "The joint test rejected")
+    assert text.startswith(
+        "The joint test did not reject the hypothesis that the three direct paths are all zero"
+        if p >= 0.05
+        else "The joint test rejected"
+    )
     for path, row in table.iterrows():  # every direct path's 95% interval is given
         assert f"{number(row.pct95_lower)} to {number(row.pct95_upper)} for {path}" in text
-    inside = table["within_bounds"]
-    if not inside.any():
-        assert "No 90% interval lies inside ±.10" in text
-    elif inside.all():
+    inside, beyond = table["within_bounds"], table["beyond_bounds"]
+    if inside.all():
         assert "Every 90% interval lies inside ±.10" in text
+    elif not (inside | beyond).any():
+        assert "No 90% interval lies wholly inside or wholly outside ±.10" in text
     else:
-        assert all(path in text.split("lie inside")[0] for path in table.index[inside])
+        if inside.any():
+            assert all(path in text.split("lie inside")[0] for path in table.index[inside])
+        if beyond.any():  # shown larger than Δ: a minimum-effect test, per path
+            said = text.split("wholly outside ±.10")[0].split("The 90% intervals of ")[-1]
+            assert all(path in said for path in table.index[beyond]) and "minimum-effect test" in text
+        for path in table.index[~inside & ~beyond]:
+            assert path in text.split("straddle")[0].split(". ")[-1]
+    # the 90% interval wholly beyond ±Δ is the minimum-effect test's verdict
+    assert ((table["pct90_lower"] > 0.10) | (table["pct90_upper"] < -0.10)).equals(beyond)
+    assert (table.loc[beyond, "verdict"] == "larger than Δ").all()
+    split = table["indirect_excludes_zero"] != table["indirect_pct_excludes_zero"]
+    assert ("Fritz, Taylor & MacKinnon 2012" in text) == bool(split.any())
+    if lesson.source.shipped:  # the generator's direct paths lie inside ±.10, yet equivalence is not shown
+        assert ("an equivalence test has little power" in text) == (not table["within_bounds"].all())
     for kind in set(table["mediation"]):
         assert f'"{kind}"' in text
     indirect_only = table[table["mediation"] == "indirect-only"]
@@ -172,8 +189,13 @@ def test_the_inference_agreement_sentence_names_every_split_decision(lesson):
     ml, robust = lesson.table5["p_ml"] < 0.05, lesson.table5["p_robust"] < 0.05
     bootstrap = (lesson.table5["bc_lower"] > 0) | (lesson.table5["bc_upper"] < 0)
     split = lesson.table5.index[(ml != robust) | (ml != bootstrap)]
-    assert ("ML, robust and bootstrap inference agree." in text) == split.empty
-    assert all(f"{code} (" in text for code in split)
+    percentile = (lesson.table5["pct_lower"] > 0) | (lesson.table5["pct_upper"] < 0)
+    p_values = lesson.table5[["p_ml", "p_robust"]]
+    near = ((p_values >= 0.025) & (p_values < 0.10)).any(axis=1) | (percentile != bootstrap)
+    borderline = lesson.table5.index[near & ~lesson.table5.index.isin(split)]
+    assert ("none of the conclusions depends on normality" in text) == (split.empty and borderline.empty)
+    assert all(f"{code} (" in text for code in split.union(borderline))
+    assert ("borderline" in text) == (not borderline.empty)
 
 
 def test_the_conclusion_counts_what_the_checks_found(lesson):
@@ -189,6 +211,11 @@ def test_the_conclusion_counts_what_the_checks_found(lesson):
     for claim in ("runs entirely", "complete*", "robust:"):  # the old over-claims
         assert claim not in text
     assert "can show that the associations are causal" in text
+    rejected = lesson.bollen_stine.iloc[0]["p_normal_theory"] < 0.05
+    assert ("the data reject the paper's model itself" in text) == rejected
+    aic, bic = lesson.comparison["aic"].idxmin() == "paper", lesson.comparison["bic"].idxmin() == "paper"
+    assert ("has neither the lowest AIC nor the lowest BIC" in text) == (not aic and not bic)
+    assert "does not have both" not in text
     p = lesson.tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
     negligible = lesson.equivalence["within_bounds"].all()
     assert ("does not show that they are zero" in text) == (p >= 0.05 and not negligible)
@@ -203,3 +230,29 @@ def test_the_conclusion_counts_what_the_checks_found(lesson):
     firms = lesson.source.n_firms
     whose = f"the kit's {firms} simulated firms" if lesson.source.shipped else f"the {firms} firms of your"
     assert whose in text
+
+
+def test_path_and_indirect_sentences_say_when_the_model_itself_is_rejected(lesson):
+    fit_measures = {"chisq": 99.1, "df": 4.0, "pvalue": 1e-20}
+    for text in (
+        say.path_intervals(lesson.summary, fit_measures),
+        say.indirect_effects(lesson.summary, fit_measures),
+    ):
+        assert "But the data reject the model itself (χ² = 99.1 on 4 df, p < .001; lesson 04)" in text
+        assert "bootstrapping does not repair a misspecified model" in text
+    fitting = {"chisq": 3.6, "df": 4.0, "pvalue": 0.46}
+    assert "reject the model itself" not in say.path_intervals(lesson.summary, fitting)
+    assert "reject the model itself" not in say.indirect_effects(lesson.summary)
+
+
+def test_percentile_and_bc_disagreements_about_zero_are_named(lesson):
+    rows = lesson.summary[lesson.summary.index.get_level_values("kind") != "R²"].xs("β", level="scale")
+    percentile = (rows["pct_lower"] > 0) | (rows["pct_upper"] < 0)
+    bc = (rows["bc_lower"] > 0) | (rows["bc_upper"] < 0)
+    split = rows.index[percentile != bc]
+    paths = [effect for kind, effect in split if kind == "path"]
+    indirect = [effect for kind, effect in split if kind != "path"]
+    path_text, indirect_text = say.path_intervals(lesson.summary), say.indirect_effects(lesson.summary)
+    assert all(effect in path_text.split("disagree about zero")[0] for effect in paths)
+    assert ("disagree about zero" in path_text) == bool(paths)
+    assert ("Fritz, Taylor & MacKinnon 2012" in indirect_text) == bool(indirect)

@@ -99,7 +99,7 @@ def direct_paths(tests: pd.DataFrame, equivalence: pd.DataFrame, source: SurveyS
     )
     differ = list(equivalence.index[equivalence["differs_from_zero"]])
     if direct_p >= ALPHA:
-        first = f"The joint test did not reject the three direct paths, yet their 95% percentile intervals (β) are {intervals}: the data are compatible with no direct paths, and also with direct paths of those sizes."
+        first = f"The joint test did not reject the hypothesis that the three direct paths are all zero, yet their 95% percentile intervals (β) are {intervals}: the data are compatible with no direct paths, and also with direct paths of those sizes."
         if differ:
             which = (
                 f"the interval of {differ[0]} excludes"
@@ -109,17 +109,7 @@ def direct_paths(tests: pd.DataFrame, equivalence: pd.DataFrame, source: SurveyS
             first += f" On its own, {which} zero all the same."
     else:
         first = f"The joint test rejected the model without direct paths; their 95% percentile intervals (β) are {intervals}."
-    inside = equivalence["within_bounds"]
-    if not inside.any():
-        second = f"No 90% interval lies inside ±{delta}, so with a smallest effect of interest of |β| = {delta} these data cannot show that any direct path is negligible."
-    elif inside.all():
-        second = f"Every 90% interval lies inside ±{delta}: with a smallest effect of interest of |β| = {delta}, each direct path is shown smaller than that (two one-sided tests, α = .05)."
-    else:
-        second = (
-            f"The 90% intervals of {listing(equivalence.index[inside])} lie inside ±{delta}: with a smallest effect of "
-            f"interest of |β| = {delta} those direct paths are shown smaller than that (two one-sided tests, α = .05); "
-            f"those of {listing(equivalence.index[~inside])} are not."
-        )
+    second = _equivalence_verdicts(equivalence, delta)
     kinds = equivalence.groupby("mediation", sort=False).groups
     described = listing(
         f'"{kind}" for {listing(outcome_name(p.split(" → ")[1]) for p in paths)}'
@@ -137,8 +127,57 @@ def direct_paths(tests: pd.DataFrame, equivalence: pd.DataFrame, source: SurveyS
                 third += f", which these data give only for {listing(outcome_name(p.split(' → ')[1]) for p in shown.index[shown])}."
             else:
                 third += ", which these data do not give."
+    split = equivalence[equivalence["indirect_excludes_zero"] != equivalence["indirect_pct_excludes_zero"]]
+    if len(split):
+        outcomes = listing(outcome_name(p.split(" → ")[1]) for p in split.index)
+        third += (
+            f" For {outcomes} the kind of mediation rests on the BC interval of the total indirect effect, which "
+            "the percentile interval contradicts about zero; BC intervals of indirect effects can reject zero too "
+            "often in small samples (Fritz, Taylor & MacKinnon 2012), so that verdict is borderline."
+        )
     text = f"{first} {second} {third}"
     return f"{text} {_generator_note(equivalence)}" if source.shipped else text
+
+
+def _equivalence_verdicts(equivalence: pd.DataFrame, delta: str) -> str:
+    """Per direct path: shown smaller than Δ (90% interval inside ±Δ), shown larger than Δ (wholly
+    outside: a minimum-effect test), or neither (the data cannot tell)."""
+    inside, beyond = equivalence["within_bounds"], equivalence["beyond_bounds"]
+    neither = ~inside & ~beyond
+    tests = "two one-sided tests, α = .05"
+    parts = []
+    if inside.all():
+        return f"Every 90% interval lies inside ±{delta}: with a smallest effect of interest of |β| = {delta}, each direct path is shown smaller than that ({tests})."
+    if inside.any():
+        parts.append(
+            f"The 90% intervals of {listing(equivalence.index[inside])} lie inside ±{delta}: with a smallest effect of "
+            f"interest of |β| = {delta} those direct paths are shown smaller than that ({tests})."
+        )
+    if beyond.any():
+        verb = "lies" if beyond.sum() == 1 else "lie"
+        intervals = listing(
+            f"{path} ({_interval(row.pct90_lower, row.pct90_upper)})"
+            for path, row in equivalence[beyond].iterrows()
+        )
+        parts.append(
+            f"The 90% intervals of {intervals} {verb} wholly outside ±{delta}: those direct paths are shown larger "
+            f"in size than the smallest effect of interest (a minimum-effect test: one-sided, α = .05)."
+        )
+    if neither.any():
+        paths = equivalence.index[neither]
+        if neither.all():
+            parts.append(
+                f"No 90% interval lies wholly inside or wholly outside ±{delta}, so with a smallest effect of "
+                f"interest of |β| = {delta} these data cannot show that any direct path is negligible, nor that it matters."
+            )
+        else:
+            what = "that direct path" if len(paths) == 1 else "those direct paths"
+            parts.append(
+                f"The 90% {'interval' if len(paths) == 1 else 'intervals'} of {listing(paths)} "
+                f"{'straddles' if len(paths) == 1 else 'straddle'} ±{delta}: these data cannot show that {what} "
+                "is negligible, nor that it matters."
+            )
+    return " ".join(parts)
 
 
 def _generator_note(equivalence: pd.DataFrame) -> str:
@@ -156,9 +195,25 @@ def _generator_note(equivalence: pd.DataFrame) -> str:
         "the outcomes into them (the misfit that gives the published chi-square, helpers/synthetic.py); the "
         f"correlations it aimed at imply direct paths of β = {paths}."
     )
+    text = first
     if missed:
-        return f"{first} So here the direct paths are known not to be zero, and the intervals of {listing(missed)} include zero all the same: a test that does not reject is no evidence of no effect."
-    return first
+        text += f" So here the direct paths are known not to be zero, and the intervals of {listing(missed)} include zero all the same: a test that does not reject is no evidence of no effect."
+    delta = float(equivalence["smallest_effect"].iloc[0])
+    small = [path for path in built.index if abs(built[path]) < delta]
+    unshown = [path for path in small if not equivalence.loc[path, "within_bounds"]]
+    if small and len(small) == len(built) and unshown:
+        text += (
+            f" They all lie inside ±{number(delta)}, yet at N = {_firms()} the equivalence test cannot show that "
+            f"for {'any of them' if len(unshown) == len(small) else listing(unshown)}: with this many firms an "
+            "equivalence test has little power, and a negligible direct path can easily go unshown."
+        )
+    return text
+
+
+def _firms() -> int:
+    from helpers import published
+
+    return int(published.fact("n_firms"))
 
 
 def modification_indices(mod: pd.DataFrame) -> str:
@@ -200,16 +255,39 @@ def _disagreements(table5: pd.DataFrame) -> pd.DataFrame:
     return table5[(ml != robust) | (ml != bootstrap)]
 
 
+def _borderline(table5: pd.DataFrame) -> pd.DataFrame:
+    """Paths on which ML, robust and BC inference agree at α = .05 but only just: a p-value between
+    .025 and .10, or a percentile interval that disagrees with the BC interval about zero."""
+    p_values = table5[["p_ml", "p_robust"]]
+    near = ((p_values >= ALPHA / 2) & (p_values < 2 * ALPHA)).any(axis=1)
+    bc = (table5["bc_lower"] > 0) | (table5["bc_upper"] < 0)
+    percentile = (table5["pct_lower"] > 0) | (table5["pct_upper"] < 0)
+    agreeing = table5.drop(index=_disagreements(table5).index)
+    return agreeing[(near | (bc != percentile)).loc[agreeing.index]]
+
+
 def inference_agreement(table5: pd.DataFrame) -> str:
-    """Whether ML, robust and bootstrap inference agree on every path at α = .05."""
+    """Whether ML, robust and bootstrap inference agree on every path at α = .05, and which of the
+    agreements are borderline."""
     split = _disagreements(table5)
-    if split.empty:
+    close = _borderline(table5)
+    borderline = ""
+    if len(close):
+        rows = [
+            f"{code} ({row.path}: ML {p_text(row.p_ml)}, robust {p_text(row.p_robust)}, percentile interval "
+            f"{number(row.pct_lower, 3)} to {number(row.pct_upper, 3)}, BC interval {number(row.bc_lower, 3)} to {number(row.bc_upper, 3)})"
+            for code, row in close.iterrows()
+        ]
+        borderline = f" The agreement is borderline for {listing(rows)}: a p-value near .05 or a percentile interval that disagrees with the BC interval about zero, so {'that conclusion is' if len(close) == 1 else 'those conclusions are'} fragile."
+    if split.empty and close.empty:
         return "What the robustness checks add is that none of the conclusions depends on normality: ML, robust and bootstrap inference agree."
+    if split.empty:
+        return f"What the robustness checks add: ML, robust and BC bootstrap inference reach the same decision at α = .05 for every path.{borderline}"
     rows = [
         f"{code} ({row.path}: ML {p_text(row.p_ml)}, robust {p_text(row.p_robust)}, BC interval {number(row.bc_lower, 3)} to {number(row.bc_upper, 3)})"
         for code, row in split.iterrows()
     ]
-    return f"What the robustness checks add: ML, robust and bootstrap inference disagree at α = .05 for {listing(rows)}, so that conclusion depends on the normality assumption; for the other paths they agree."
+    return f"What the robustness checks add: ML, robust and bootstrap inference disagree at α = .05 for {listing(rows)}, so that conclusion depends on the normality assumption; for the other paths they agree.{borderline}"
 
 
 def _inside_count(equivalence: pd.DataFrame) -> str:
@@ -238,7 +316,9 @@ def what_this_means(
     changed = int(((table5["p_ml"] < ALPHA) != (table5["p_robust"] < ALPHA)).sum())
     row = bollen_stine_table.iloc[0]
     tests_agree = (row["p_normal_theory"] < ALPHA) == (row["p_bollen_stine"] < ALPHA)
-    paper_best = comparison["aic"].idxmin() == "paper" and comparison["bic"].idxmin() == "paper"
+    paper_aic, paper_bic = comparison["aic"].idxmin() == "paper", comparison["bic"].idxmin() == "paper"
+    paper_best = paper_aic and paper_bic
+    rejected = row["p_normal_theory"] < ALPHA
     direct_p = tests.set_index(["restricted", "full"]).loc[("paper", "direct"), "pvalue"]
     totals = summary.loc["total indirect"].xs("β", level="scale")["excludes_zero"].astype(bool)
     everything = (
@@ -247,16 +327,17 @@ def what_this_means(
         and changed == 0
         and tests_agree
         and paper_best
+        and not rejected
     )
     negligible = bool(equivalence["within_bounds"].all())
     delta = number(float(equivalence["smallest_effect"].iloc[0]))
     if direct_p < ALPHA:
         mediation = f"The test of the direct paths finds direct associations of digital partnerships with the outcomes ({p_text(direct_p)}): the paper's model, which has none, leaves out part of what these data show."
     elif negligible:
-        mediation = f"The test of the direct paths does not reject them (p ≈ {number(direct_p)}), and every direct path's 90% interval lies inside ±{delta}: within that smallest effect of interest, PCDP's association with the outcomes runs through trade and logistics, a mediation claim the paper could have tested and did not."
+        mediation = f"The test of the direct paths does not reject the hypothesis that they are all zero (p ≈ {number(direct_p)}), and every direct path's 90% interval lies inside ±{delta}: within that smallest effect of interest, PCDP's association with the outcomes runs through trade and logistics, a mediation claim the paper could have tested and did not."
     else:
         mediation = (
-            f"The test of the direct paths does not reject them (p ≈ {number(direct_p)}), but that does not show "
+            f"The test of the direct paths does not reject the hypothesis that they are all zero (p ≈ {number(direct_p)}), but that does not show "
             f"that they are zero: {_inside_count(equivalence)} inside ±{delta}, so these data cannot call the "
             "mediation complete"
         )
@@ -278,11 +359,12 @@ def what_this_means(
         "change no decision" if changed == 0 else f"change {changed} decision{'s' if changed > 1 else ''}"
     )
     agreement = "agrees with" if tests_agree else "disagrees with"
-    best = (
-        "has the lowest AIC and BIC of the four"
-        if paper_best
-        else "does not have both the lowest AIC and the lowest BIC"
-    )
+    if paper_best:
+        best = "has the lowest AIC and BIC of the four"
+    elif paper_aic or paper_bic:
+        best = f"has the lowest {'AIC' if paper_aic else 'BIC'} of the four but not the lowest {'BIC' if paper_aic else 'AIC'}"
+    else:
+        best = "has neither the lowest AIC nor the lowest BIC of the four"
     data = "the kit's data" if source.shipped else "this survey"
     paths_text, indirect_text = (
         count_of(paths_clear, len(paths), "paths"),
@@ -300,4 +382,11 @@ def what_this_means(
         else "."
     )
     whose = f"the kit's {firms} simulated firms" if source.shipped else f"the {firms} firms of your survey"
-    return f"{first} {mediation} None of these checks can show that the associations are causal. All of this describes {whose}{few}"
+    misfit = (
+        f" And the data reject the paper's model itself (χ² = {row['chi_square']:.1f} on {row['df']:.0f} df, "
+        f"{p_text(row['p_normal_theory'])}; lesson 04): its paths and indirect effects are estimated in a model that "
+        "does not fit, and neither the bootstrap nor robust standard errors repair a misspecified model."
+        if rejected
+        else ""
+    )
+    return f"{first}{misfit} {mediation} None of these checks can show that the associations are causal. All of this describes {whose}{few}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import instrument as ins
+from helpers import paper_model
 from helpers.statements import ALPHA, capitalized, listing, number, p_text
 from helpers.survey import SurveySource
 
@@ -78,14 +79,15 @@ def fit_indices(table2: pd.DataFrame, table3: pd.DataFrame, table4: pd.DataFrame
         first = "**RMSEA** (misfit per degree of freedom) is 0 here because χ² < df."
     else:
         first = f"**RMSEA** (misfit per degree of freedom) is {number(rmsea, 3)} here, because χ² ({chi:.2f}) exceeds df ({df})."
+    width = f"Its width depends on df and N together: the fewer of either, the wider it is (here {df} df and {n_firms} firms)."
     if lower < 0.0005:
-        few = f" and there are only {n_firms} firms" if n_firms < 100 else ""
-        interval = f"Its 90 % interval runs up to {number(upper, 3)} because the df is small{few}."
+        interval = f"Its 90 % interval runs from 0 up to {number(upper, 3)}. {width}"
     else:
-        interval = f"Its 90 % interval runs from {number(lower, 3)} to {number(upper, 3)}, wholly above zero."
+        interval = f"Its 90 % interval runs from {number(lower, 3)} to {number(upper, 3)}, wholly above zero. {width}"
     note = (
         '(lavaan computes a 90 % interval; the paper\'s "95 % CI" heading most likely comes from '
-        "jamovi, which heads lavaan's interval with its parameter-CI level: lesson 06.)"
+        "jamovi, which heads lavaan's interval with its parameter-CI level: lesson 06 and "
+        "[Appendix A](appendix/lavaan_and_jamovi.ipynb), which shows the jamovi source.)"
     )
     srmr = absolute["srmr"]
     if srmr < 0.02:
@@ -219,14 +221,47 @@ def published_comparison(comparison: pd.DataFrame, source: SurveySource) -> str:
         return (
             "The eight β of Table 5 match, because the synthetic data were built for that purpose. The user-model "
             "χ² was a target too: it comes within 0.005 of the published value, so it equals "
-            f"{chi['published']:.2f} at the two printed decimals."
-        )
+            f"{chi['published']:.2f} at the two printed decimals. {two_predictor_p_values(comparison)}"
+        ).strip()
     how_many = "none" if matching == 0 else f"{matching}"
     return (
         f"On this survey {how_many} of the eight β of Table 5 equal the published ones at the printed precision, "
         f"and the user-model χ² is {chi['reproduced']:.2f} against the published {chi['published']:.2f}. These "
         "numbers describe your firms; they are not a replication check."
     )
+
+
+def two_predictor_p_values(comparison: pd.DataFrame) -> str:
+    """How the published p-values of the paths into the outcomes (two predictors each: IT and GL)
+    compare with the reproduced ones. Their β match on the shipped data, but with two predictors
+    p also depends on the predictors' correlation, so β and N alone do not fix it."""
+    rows = comparison.set_index("quantity")
+    outcome_paths = [h.code for h in paper_model.HYPOTHESES if not h.code.startswith("H1")]
+    differing = [
+        code
+        for code in outcome_paths
+        if f"{code}: p" in rows.index and rows.loc[f"{code}: p", "verdict"] != "matches at reported precision"
+    ]
+    if not differing:
+        return "The p-values of the paths into the outcomes match as well."
+    pieces, directions = [], set()
+    for code in differing:
+        row = rows.loc[f"{code}: p"]
+        smaller = row["published"] < row["reproduced"]
+        directions.add(smaller)
+        side = "smaller" if smaller else "larger"
+        pieces.append(
+            f"{code} (published {p_value(row['published'])}, reproduced {p_value(row['reproduced'])}: the paper's is {side})"
+        )
+    both = " in both directions" if len(directions) == 2 else ""
+    return (
+        f"With the same β, the published p-values of {listing(pieces)} differ from the reproduced ones{both}."
+    )
+
+
+def p_value(p: float) -> str:
+    """'.016', '< .001': a p-value as the tables print it."""
+    return "< .001" if p < 0.0005 else number(p, 3)
 
 
 def what_this_means(table2: pd.DataFrame, table5: pd.DataFrame, source: SurveySource) -> str:

@@ -3,6 +3,8 @@ errors, the Bollen–Stine test, alternative models and modification indices."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -29,8 +31,48 @@ def _path(effect: str) -> str:
     return f"{effect} ({HYPOTHESIS_OF_PATH[effect]})"
 
 
-def path_intervals(summary: pd.DataFrame) -> str:
-    """Which paths' bootstrap (BC) intervals exclude zero, and which comes closest to it."""
+BC_CAVEAT = (
+    "BC intervals of indirect effects can reject zero too often in small samples (Fritz, Taylor & "
+    "MacKinnon 2012), so such a result is borderline"
+)
+
+
+def misspecification_note(model_test: Mapping[str, float] | None) -> str:
+    """' But the data reject the model itself ...' when the model test (lavaan's ``fit_measures``:
+    chisq, df, pvalue) rejects at α = .05; '' otherwise or without a model test."""
+    if model_test is None or model_test["pvalue"] >= ALPHA:
+        return ""
+    return (
+        f" But the data reject the model itself (χ² = {model_test['chisq']:.1f} on {model_test['df']:.0f} df, "
+        f"{p_text(model_test['pvalue'])}; lesson 04): these estimates come from a model that does not fit, and "
+        "bootstrapping does not repair a misspecified model; it only drops the normality assumption."
+    )
+
+
+def percentile_bc_splits(summary: pd.DataFrame, kinds: tuple[str, ...]) -> list[str]:
+    """The standardized effects of ``kinds`` whose 95% percentile and BC intervals disagree about
+    zero (one excludes it, the other does not)."""
+    rows = summary[summary.index.get_level_values("kind").isin(kinds)].xs("β", level="scale")
+    percentile = (rows["pct_lower"] > 0) | (rows["pct_upper"] < 0)
+    bc = (rows["bc_lower"] > 0) | (rows["bc_upper"] < 0)
+    return [effect for (_, effect) in rows.index[percentile != bc]]
+
+
+def path_intervals(summary: pd.DataFrame, model_test: Mapping[str, float] | None = None) -> str:
+    """Which paths' bootstrap (BC) intervals exclude zero, and which comes closest to it; whether
+    the percentile interval disagrees about zero; and, when the model test rejects (``model_test``:
+    ``fit_measures()`` of the paper's model), that the paths come from a model the data reject."""
+    text = _path_interval_verdicts(summary)
+    splits = percentile_bc_splits(summary, ("path",))
+    if splits:
+        text += (
+            f" For {listing(splits)} the percentile interval and the BC interval disagree about zero: a "
+            "borderline result either way."
+        )
+    return text + misspecification_note(model_test)
+
+
+def _path_interval_verdicts(summary: pd.DataFrame) -> str:
     paths = _standardized(summary, "path")
     above, below = paths[paths["bc_lower"] > 0], paths[paths["bc_upper"] < 0]
     spanning = paths[(paths["bc_lower"] <= 0) & (paths["bc_upper"] >= 0)]
@@ -111,8 +153,22 @@ def _outcome_of(effect: str) -> str:
     return parts[1].split(" ")[0] if "via" in effect else parts[-1]
 
 
-def indirect_effects(summary: pd.DataFrame) -> str:
-    """Which indirect effects exclude zero, the largest total one, and the smallest."""
+def indirect_effects(summary: pd.DataFrame, model_test: Mapping[str, float] | None = None) -> str:
+    """Which indirect effects exclude zero, the largest total one, and the smallest; where the
+    percentile interval disagrees with the BC interval about zero; and, when the model test rejects
+    (``model_test``: ``fit_measures()`` of the paper's model), that they come from a model the data
+    reject."""
+    text = _indirect_verdicts(summary)
+    splits = percentile_bc_splits(summary, ("indirect", "total indirect"))
+    if splits:
+        text += (
+            f" For {listing(splits)} the BC interval and the percentile interval disagree about zero; "
+            f"{BC_CAVEAT}."
+        )
+    return text + misspecification_note(model_test)
+
+
+def _indirect_verdicts(summary: pd.DataFrame) -> str:
     indirect, total = _standardized(summary, "indirect"), _standardized(summary, "total indirect")
     specific, totals = indirect["excludes_zero"].astype(bool), total["excludes_zero"].astype(bool)
     if specific.all() and totals.all():
@@ -208,6 +264,11 @@ def bootstrap_shapes(draws: pd.DataFrame, summary: pd.DataFrame) -> str:
         second += (
             f" For {listing(flips)} the two intervals disagree about zero: a borderline result either way."
         )
+        if any(flip.count(" → ") >= 2 or "via" in flip for flip in flips):
+            second += (
+                " BC intervals of indirect effects can reject zero too often in small samples (Fritz, Taylor & "
+                "MacKinnon 2012), so there the percentile interval is the safer reading."
+            )
     return f"{first} {second}"
 
 
