@@ -8,6 +8,9 @@
                                       e.g. --port 8890 --no-browser)
     python3 kit.py book               one run's notebooks as a static website -> results/book/
                                       (--run NAME: another run; --without-solutions: the student edition)
+    python3 kit.py handout [NN ...]   the lessons of that run as PDF handouts, with figures, tables and
+                                      formulas -> results/handouts/NN_name.pdf (--paper letter;
+                                      --run NAME; needs Chromium, Chrome or Edge)
     python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
     python3 kit.py questionnaire      the printable questionnaire (HTML, from the instrument) ->
                                       results/questionnaire.html (and questionnaire_instructor.html)
@@ -15,7 +18,7 @@
                                       (CSV or .xlsx) as the kit's survey file -> results/surveys/
                                       (--to FILE: elsewhere; --force: replace it; --drop COLUMN)
 
-replicate, lab, book, questionnaire and import take --results DIR: where results go (default:
+replicate, lab, book, handout, questionnaire and import take --results DIR: where results go (default:
 results/ in the kit's folder), for a read-only checkout or a shared lab machine.
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
@@ -168,6 +171,14 @@ def book(arguments: argparse.Namespace) -> int:
     return rendered_book.run(results_folder(arguments), arguments.run, left_out)
 
 
+def handout(arguments: argparse.Namespace) -> int:
+    from tools import handout as handouts
+    from tools import stopping
+
+    stopping.stop_on_signals()  # the browser stops with this command; each PDF is written atomically
+    return handouts.run(results_folder(arguments), arguments.run, arguments.lessons, arguments.paper)
+
+
 def exercises(arguments: argparse.Namespace) -> int:
     from tools import exercise_notebooks as exercise_tools
     from tools import stopping
@@ -251,6 +262,17 @@ def parser() -> argparse.ArgumentParser:
         help="the student edition: leave out notebooks/solutions (publish this while exercises are open)",
     )
     pages.set_defaults(handler=book)
+    printed = commands.add_parser(
+        "handout", parents=[results], help="the lessons as PDF handouts in results/handouts/ (instructors)"
+    )
+    printed.add_argument(
+        "lessons", nargs="*", metavar="NN", help="lessons to print, e.g. 04 06 (default: all)"
+    )
+    printed.add_argument("--paper", choices=("a4", "letter"), default="a4", help="paper size (default: a4)")
+    printed.add_argument(
+        "--run", metavar="NAME", help="the run to print (default: the latest good run of the shipped data)"
+    )
+    printed.set_defaults(handler=handout)
     commands.add_parser(
         "exercises", help="regenerate the student versions from notebooks/solutions (instructors)"
     ).set_defaults(handler=exercises)
