@@ -3,6 +3,7 @@ repositories with each form of remote URL; nothing here touches the network."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
@@ -189,3 +190,81 @@ def test_the_command_prints_the_badges_or_the_instruction(tmp_path, capsys):
     assert capsys.readouterr().out == launch.readme_badges(root) + "\n"
     assert launch.main(["--root", str(repository(tmp_path / "bare"))]) == 0
     assert capsys.readouterr().out.startswith("No Binder or Colab links: this checkout has no git remote")
+
+
+# ---- the lessons' first code cell, that installs the kit on Colab --------------------------------
+
+
+ORIGINAL_FIND_SPEC = importlib.util.find_spec
+
+
+class MagicRecorder:
+    """Stands in for IPython: records the line magics a cell runs, with {names} expanded."""
+
+    def __init__(self, namespace):
+        self.namespace, self.lines = namespace, []
+
+    def run_line_magic(self, name, line):
+        self.lines.append(f"%{name} {line.format(**self.namespace)}")
+
+
+def run_cell(source: str, monkeypatch, on_colab: bool, helpers_installed: bool) -> list[str]:
+    """Run the cell as IPython would, on Colab or not, and return the magics it ran."""
+    import sys
+    import types
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    if on_colab:
+        google = types.ModuleType("google")
+        google.colab = types.ModuleType("google.colab")
+        monkeypatch.setitem(sys.modules, "google", google)
+        monkeypatch.setitem(sys.modules, "google.colab", google.colab)
+    else:
+        monkeypatch.setitem(sys.modules, "google.colab", None)  # `import google.colab` fails
+
+    def find_spec(name, *arguments):
+        if name == "helpers":
+            return ORIGINAL_FIND_SPEC(name) if helpers_installed else None
+        return ORIGINAL_FIND_SPEC(name, *arguments)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    namespace = {}
+    recorder = MagicRecorder(namespace)
+    namespace["get_ipython"] = lambda: recorder
+    exec(TransformerManager().transform_cell(source), namespace)
+    return recorder.lines
+
+
+def test_the_colab_cell_installs_the_kit_and_the_analysis_packages_on_colab_only(
+    tmp_path, monkeypatch, capsys
+):
+    root = repository(tmp_path / "kit", "git@github.com:ada/sme-kit.git")
+    shutil.copy(launch.ROOT / "pyproject.toml", root / "pyproject.toml")
+    cell = launch.colab_install_cell(root)
+    assert 'KIT_ON_GITHUB = "ada/sme-kit"' in cell
+    assert run_cell(cell, monkeypatch, on_colab=False, helpers_installed=False) == []
+    assert run_cell(cell, monkeypatch, on_colab=True, helpers_installed=True) == []  # once per session
+    kit, analysis = run_cell(cell, monkeypatch, on_colab=True, helpers_installed=False)
+    assert kit == '%pip install --quiet --no-deps "sme-kerala-kit @ git+https://github.com/ada/sme-kit"'
+    assert analysis.split()[:3] == ["%pip", "install", "--quiet"]
+    assert analysis.split()[3:] == launch.colab_requirements(root)
+    assert capsys.readouterr() == ("", "")  # nothing printed: nbval compares an empty output
+
+
+def test_the_colab_cell_pins_the_analysis_packages_and_leaves_colabs_jupyter_alone():
+    pinned = launch.colab_requirements()
+    assert all("==" in requirement for requirement in pinned)
+    names = {requirement.split("==")[0] for requirement in pinned}
+    assert {"numpy", "pandas", "scipy", "semopy", "statsmodels", "matplotlib"} <= names
+    assert not names & set(launch.COLAB_KEEPS)
+
+
+def test_without_a_github_remote_the_colab_cell_asks_for_the_repository(tmp_path, monkeypatch):
+    root = repository(tmp_path / "kit")
+    shutil.copy(launch.ROOT / "pyproject.toml", root / "pyproject.toml")
+    cell = launch.colab_install_cell(root)
+    assert 'KIT_ON_GITHUB = "<user>/<repository>"' in cell
+    assert run_cell(cell, monkeypatch, on_colab=False, helpers_installed=False) == []
+    with pytest.raises(ValueError, match="put the <user>/<repository> this notebook comes from"):
+        run_cell(cell, monkeypatch, on_colab=True, helpers_installed=False)

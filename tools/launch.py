@@ -3,6 +3,7 @@
     python tools/launch.py                  the README's badge line (or what to do when there is none)
     python tools/launch.py --write-readme   put that line into README.md, between the two markers
                                             <!-- launch-links --> and <!-- /launch-links -->
+    python tools/launch.py --colab-cell     the lessons' first code cell, that installs the kit on Colab
 
 The links are made when the README or the book is built, from the checkout's git remote
 ``origin`` (``git remote get-url origin``): ``https://github.com/USER/REPO(.git)``,
@@ -14,7 +15,8 @@ own configuration only.
 
 Binder builds the environment from ``environment.yml`` and opens JupyterLab on the notebook
 (``HEAD``: the repository's default branch). Colab opens the notebook itself from GitHub; the kit
-is not installed there, so each lesson's first code cell installs it (on Colab only).
+is not installed there, so a lesson's first code cell installs it, on Colab only
+(``python tools/launch.py --colab-cell`` prints that cell for this checkout's repository).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import re
 import shutil
 import subprocess
 import sys
+import textwrap
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -227,11 +231,74 @@ def write_readme(root: Path = ROOT) -> bool:
     return True
 
 
+# Colab's own Jupyter packages: its kernel needs the versions Colab ships, so the install cell
+# leaves them alone and installs only what the lessons compute with, at the kit's versions.
+COLAB_KEEPS = (
+    "jupyterlab",
+    "ipykernel",
+    "ipython",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "jinja2",
+    "jupyter-core",
+)
+PLACEHOLDER_SLUG = "<user>/<repository>"
+
+
+def colab_requirements(root: Path = ROOT) -> list[str]:
+    """The kit's run-time requirements (pyproject.toml) that the Colab cell installs: all but
+    Colab's own Jupyter packages (``COLAB_KEEPS``)."""
+    project = tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [
+        requirement
+        for requirement in project["dependencies"]
+        if re.split(r"[=<>!~;\[ ]", requirement, maxsplit=1)[0].lower() not in COLAB_KEEPS
+    ]
+
+
+def colab_install_cell(root: Path = ROOT, slug: str | None = None) -> str:
+    """The source of a lesson's first code cell: on Google Colab it installs the kit from
+    ``slug``'s GitHub repository (default: this checkout's; a placeholder without one) and the
+    analysis packages at the kit's versions, once per session; anywhere else it does nothing
+    and prints nothing (so stored outputs stay the same)."""
+    slug = slug or repository_slug(root) or PLACEHOLDER_SLUG
+    project = tomllib.loads((Path(root) / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lines = textwrap.wrap(" ".join(colab_requirements(root)), width=90, break_on_hyphens=False)
+    return "\n".join(
+        [
+            "# On Google Colab only: install the kit (its helpers and the shipped data) into this session.",
+            "# Anywhere else this cell does nothing.",
+            f'KIT_ON_GITHUB = "{slug}"  # the kit\'s GitHub repository: <user>/<repository>',
+            "try:",
+            "    import google.colab  # noqa: F401  (only Colab has it)",
+            "except ImportError:",
+            "    pass",
+            "else:",
+            "    import importlib.util",
+            "",
+            '    if "<" in KIT_ON_GITHUB:',
+            '        raise ValueError("KIT_ON_GITHUB: put the <user>/<repository> this notebook comes from")',
+            '    if importlib.util.find_spec("helpers") is None:',
+            "        packages = (",
+            *[f'            "{line} "' for line in lines[:-1]],
+            f'            "{lines[-1]}"',
+            "        )",
+            f'        %pip install --quiet --no-deps "{project["name"]} @ git+https://github.com/{{KIT_ON_GITHUB}}"',
+            "        %pip install --quiet {packages}",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Binder and Colab launch links from the git remote.")
     parser.add_argument("--write-readme", action="store_true", help="put the badge line into README.md")
+    parser.add_argument("--colab-cell", action="store_true", help="print the lessons' Colab install cell")
     parser.add_argument("--root", type=Path, default=ROOT, help="the kit's checkout (default: this one)")
     arguments = parser.parse_args(argv)
+    if arguments.colab_cell:
+        print(colab_install_cell(arguments.root))
+        return 0
     if not arguments.write_readme:
         print(readme_badges(arguments.root))
         return 0
