@@ -34,12 +34,28 @@ YES, NO = "Yes", "No"
 
 @dataclass(frozen=True)
 class Characteristic:
-    """A firm characteristic of Table 1, answered by ticking one category."""
+    """A firm characteristic of Table 1, answered by ticking one category.
+
+    ``categories`` are the paper's labels, which are also the values in the data.
+    ``printed_categories``, when given, words the same categories (in the same order) for the
+    printed questionnaire, where a paper label would be unclear to a respondent; the answers are
+    still typed in as ``categories``.
+    """
 
     column: str
     label: str
     question: str
     categories: tuple[str, ...]
+    printed_categories: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.printed_categories and len(self.printed_categories) != len(self.categories):
+            raise ValueError(f"{self.column}: one printed wording per category")
+
+    @property
+    def wording_on_paper(self) -> dict[str, str]:
+        """Each category (the data's label) with the words the printed questionnaire shows for it."""
+        return dict(zip(self.categories, self.printed_categories or self.categories, strict=True))
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,15 @@ CHARACTERISTICS: tuple[Characteristic, ...] = (
         "Age of Business",
         "How long has your business been operating?",
         ("Less than 3 year", "3-6 years", "6-9 years", "9-12 years", "more than 12 years"),
+        # Table 1's ranges share their end points (is a 6-year-old firm "3-6" or "6-9"?). On paper
+        # they are worded as half-open ranges; the data keep the paper's labels.
+        (
+            "Less than 3 years",
+            "3 to under 6 years",
+            "6 to under 9 years",
+            "9 to under 12 years",
+            "12 years or more",
+        ),
     ),
     Characteristic(
         "business_nature",

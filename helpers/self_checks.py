@@ -72,7 +72,9 @@ def _recoded_disagree(survey: pd.DataFrame) -> int:
 LESSON_01: dict[str, Answer] = {
     "01.a": Answer(
         choice("b"),
-        "think of a respondent who ticks 'Agree' to everything, whatever the statement says.",
+        "a reverse-worded statement is turned around and averaged into the same construct score as "
+        "the others, and it adds a line to the form: so what is it for? Compare the answers of someone "
+        "who reads each statement with those of someone who does not.",
         kind=CHOICE,
     ),
     "01.b": Answer(

@@ -14,6 +14,7 @@ import subprocess
 from functools import cache
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pandas as pd
 import pytest
@@ -227,3 +228,61 @@ def test_the_script_refuses_blank_answers(tmp_path):
     run = run_script(tmp_path / "blank.csv")
     assert run.returncode != 0
     assert "whole number from 1 to 5" in run.stderr
+
+
+# --- the appendix's and the glossary's prose ---------------------------------------------------
+
+APPENDIX = settings.REPO_ROOT / "notebooks" / "appendix"
+
+
+def prose(name: str) -> str:
+    """The markdown of an appendix notebook, each paragraph joined into one line."""
+    cells = nbformat.read(APPENDIX / name, as_version=4).cells
+    return " ".join(" ".join(c.source.split()) for c in cells if c.cell_type == "markdown")
+
+
+def test_the_baseline_model_is_described_as_lavaan_fits_it():
+    """All observed variables uncorrelated; df_B = the covariances among the p scores."""
+    text = prose("lavaan_and_jamovi.ipynb")
+    assert "all observed variables are uncorrelated" in text
+    assert "endogenous variables are unrelated" not in text
+    p = len(paper_model.VARIABLES)
+    stored = read_output(STORED)["fit"]
+    assert stored["baseline.df"] == p * (p - 1) / 2
+    assert f"df_B = {p * (p - 1) // 2}" in text
+
+
+def test_the_rmsea_level_is_an_element_of_fm_args_and_the_intercepts_caveat_is_stated():
+    text = prose("lavaan_and_jamovi.ipynb")
+    assert "fm.args = list(rmsea.ci.level = 0.95)" in text
+    assert "`fitMeasures()`'s argument `rmsea.ci.level`" not in text
+    assert "Only two of these options change the model test itself" not in text
+    assert "fixes the intercepts at zero" in text
+
+
+def test_the_glossary_and_the_appendix_agree_on_jamovis_fixed_x_defaults():
+    glossary = prose("glossary.ipynb")
+    entry = glossary.split("**fixed.x.**", 1)[1].split("**", 1)[0]
+    assert "PATHj" in entry and "off by default in jamovi's SEMLj" in entry
+    assert "and in jamovi)" not in glossary
+    solution = settings.REPO_ROOT / "notebooks" / "solutions" / "00_the_study_solutions.ipynb"
+    assert "lavaan's and jamovi's default" not in solution.read_text(encoding="utf-8")
+
+
+def test_the_glossary_defines_the_tests_and_indices_the_lessons_use():
+    glossary = prose("glossary.ipynb")
+    for term in (
+        "**Cohen's d.**",
+        "**Welch's t-test",
+        "**Kruskal–Wallis test.**",
+        "**Lilliefors test.**",
+        "**Shapiro–Wilk test.**",
+        "**Mahalanobis distance.**",
+        "**Q-Q plot",
+        "**NFI",
+        "**SABIC",
+        "**Equivalence test.**",
+    ):
+        assert term in glossary, term
+    listwise = glossary.split("**Listwise deletion.**", 1)[1].split("**", 1)[0]
+    assert "In general" in listwise and "only on the predictors" in listwise

@@ -88,3 +88,41 @@ def test_exercise_00_2_counts_what_semopy_lists_minus_the_exogenous_variance():
     expected = exercises.EXERCISES["00.2"].expected(SHIPPED)
     assert expected == 9 + 5 + 3
     assert len(semopy.Model(syntax).parameters) == expected + 1  # semopy also lists var(PCDP)
+
+
+def markdown(lesson) -> str:
+    return "\n".join(c.source for c in nbformat.read(lesson, as_version=4).cells if c.cell_type == "markdown")
+
+
+def test_the_hypotheses_and_roles_are_described_without_causal_verbs():
+    """Outside the design section, which discusses causes as such, the arrows are hypotheses:
+    'is hypothesised to raise', 'exogenous variable', never 'drives' or 'exogenous cause'."""
+    cells = nbformat.read(LESSON, as_version=4).cells
+    text = "\n".join(
+        c.source
+        for c in cells
+        if c.cell_type == "markdown" and c.get("id") not in ("design-causation", "references")
+    )
+    for phrase in ("drives", "exogenous cause", "variables are causes"):
+        assert phrase not in text, phrase
+    assert "hypothesised to raise" in text and "one exogenous variable" in text
+
+
+def test_the_prerequisites_point_ahead_to_where_the_fit_statistics_are_defined():
+    prerequisites = next(
+        c.source for c in nbformat.read(LESSON, as_version=4).cells if "**Prerequisites.**" in c.source
+    )
+    for term in ("RMSEA", "CFI", "TLI", "SRMR", "factor analysis", "Lesson 04", "glossary"):
+        assert term in prerequisites, term
+
+
+def test_the_oli_and_dynamic_capabilities_lenses_cite_their_sources():
+    text = markdown(LESSON)
+    references = text.split("## References", 1)[1]
+    assert "Dunning 1988" in text and "Teece, Pisano & Shuen 1997" in text
+    assert "Dunning, J. H. (1988). The eclectic paradigm of international production" in " ".join(
+        references.split()
+    )
+    assert "Teece, D. J., Pisano, G. & Shuen, A. (1997). Dynamic capabilities and strategic management." in (
+        " ".join(references.split())
+    )

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import survey_battery
 
-from helpers import exercises, instrument, settings
+from helpers import exercises, instrument, self_checks, settings
 from helpers.survey import load_survey, score_constructs
 
 LESSON = settings.REPO_ROOT / "notebooks" / "01_questionnaire_and_data.ipynb"
@@ -88,3 +88,42 @@ def test_the_lesson_shows_every_statement_whole_with_the_reverse_worded_ones_mar
         assert item.text in shown, item.column
     table = instrument.items_table().set_index("item")
     assert set(table.index[table["reverse_worded"] == "yes"]) == set(instrument.reverse_item_columns())
+
+
+@pytest.mark.parametrize("name", ["00_the_study", "01_questionnaire_and_data"])
+def test_every_lead_in_sentence_is_followed_by_its_cell(name):
+    """A markdown cell that ends with a colon announces the output below it: the next cell must be
+    code (the review found the printable questionnaire and the by-hand scoring between a lead-in
+    and its table)."""
+    cells = nbformat.read(settings.REPO_ROOT / "notebooks" / f"{name}.ipynb", as_version=4).cells
+    for this, following in zip(cells, cells[1:], strict=False):
+        if this.cell_type == "markdown" and this.source.rstrip().endswith(":"):
+            assert following.cell_type == "code", this.source[-120:]
+
+
+def test_the_sections_are_in_teaching_order():
+    cells = nbformat.read(LESSON, as_version=4).cells
+
+    def at(heading):
+        """The cell that holds this heading as one of its lines."""
+        return next(i for i, c in enumerate(cells) if heading in c.source.splitlines())
+
+    assert at("### Loading the data with validation") < at("### The questionnaire on paper")
+    assert at("### What a bad file looks like") < at("### The questionnaire on paper")
+    assert at("### Scoring with pandas, by hand") < at("## Published vs reproduced")
+    published = at("## Published vs reproduced")
+    assert "published.fact" in cells[published + 1].source  # the N table follows its heading
+
+
+def test_the_reverse_item_note_does_not_claim_a_correlation_detects_a_method_factor():
+    note = next(
+        c.source for c in nbformat.read(LESSON, as_version=4).cells if c.get("id") == "self-check-a-note"
+    )
+    assert "tests for that" not in note
+    assert "cannot show" in note and "method factor" in note
+
+
+def test_the_hint_of_01a_does_not_restate_the_right_option():
+    hint = self_checks.LESSON_01["01.a"].hint
+    for giveaway in ("acquiescence", "agree with every", "'Agree' to everything", "whatever"):
+        assert giveaway.lower() not in hint.lower(), giveaway
