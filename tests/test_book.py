@@ -4,7 +4,7 @@ The book is built into a temporary folder and served on 127.0.0.1; Chromium open
 the test checks: no console errors or uncaught exceptions, no request leaves the local server,
 every image has been decoded (non-zero natural width), every link within the book answers
 HTTP 200 and every in-page anchor exists. One screenshot is saved to the results folder.
-Formulas: the lesson pages show no TeX (no ``$`` in their prose, no ``\\frac`` or ``\\chi`` in
+Formulas: the pages show no TeX (no ``$`` in their prose, no ``\\frac`` or ``\\chi`` in
 their text), their MathML has a real layout (a display formula is at least a line high, a fraction
 taller than two lines), and they load nothing from outside the book. Printed (print media, A4's
 width), no table, figure or formula of a lesson is wider than the paper.
@@ -56,17 +56,20 @@ NAVIGATION_LINKS = "[...document.querySelectorAll('.book-nav a')].map(a => a.get
 INDEX_ENTRIES = "[...document.querySelectorAll('ol.lessons a')].map(a => [a.getAttribute('href'), a.text])"
 
 # What a reader sees of a page's formulas: the prose without code and formulas (where a "$" would
-# be an unconverted delimiter), TeX commands anywhere in the page's text, and the boxes of the
-# formulas, their fractions and a line of text.
+# be an unconverted delimiter), TeX commands in the page's text outside code (tables, prose,
+# formulas), and the heights of the formulas, their fractions and a line of text.
 FORMULA_REPORT = r"""(() => {
   const prose = [...document.querySelectorAll('.jp-RenderedMarkdown')].map(part => {
     const copy = part.cloneNode(true);
     copy.querySelectorAll('code, pre, math').forEach(element => element.remove());
     return copy.textContent;
   }).join('\n');
+  const page = document.body.cloneNode(true);
+  page.querySelectorAll('pre, code, style, script').forEach(element => element.remove());
+  const outsideCode = page.textContent;
   const probe = document.createElement('span');
   probe.textContent = 'x';
-  document.querySelector('.jp-RenderedMarkdown p').appendChild(probe);
+  document.querySelector('.jp-RenderedMarkdown p, p').appendChild(probe);
   const line = probe.getBoundingClientRect().height;
   probe.remove();
   const height = element => element.getBoundingClientRect().height;
@@ -76,7 +79,7 @@ FORMULA_REPORT = r"""(() => {
   return {
     line,
     dollars: prose.match(/.{0,30}\$.{0,30}/g) || [],
-    tex: document.body.innerText.match(/\\[A-Za-z]+|\$\$/g) || [],
+    tex: outsideCode.match(/\\[A-Za-z]+|\$\$/g) || [],
     formulas: document.querySelectorAll('math').length,
     blocks: [...document.querySelectorAll('math[display="block"]')].map(height),
     blockFractions: [...document.querySelectorAll('math[display="block"] mfrac')].map(height),
@@ -320,10 +323,10 @@ def test_a_screenshot_of_a_page_with_figures_is_saved(served_book):
 
 def test_formulas_render_as_mathml_with_a_real_layout_and_nothing_from_the_network(served_book):
     pages, origin, browser = served_book
-    lessons = [page.html_name for page in pages if not page.group]
-    with_formulas = [name for name in lessons if name.startswith(("04_", "06_"))]
+    names = [page.html_name for page in pages]  # lessons, appendix, exercises, solutions
+    with_formulas = [name for name in names if name.startswith(("04_", "06_"))]
     assert len(with_formulas) == 2
-    for name in lessons:
+    for name in names:
         events = browser.open(origin + name)
         report = browser.evaluate(FORMULA_REPORT)
         assert problems_in(events, origin) == [], name
