@@ -168,6 +168,38 @@ def likert_distribution(survey: pd.DataFrame, construct_key: str) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def firm_agreement(survey: pd.DataFrame, construct_key: str) -> pd.Series:
+    """Per firm, the share (0-1) of a construct's items answered 4 or 5 ("agree"), over the
+    items as worded: reverse-worded items are left out, since agreeing with them means the
+    opposite. Blank answers are skipped."""
+    columns = [item.column for item in ins.construct(construct_key).items if not item.reverse]
+    return (survey[columns] >= 4).where(survey[columns].notna()).mean(axis=1)
+
+
+def agreement_comparison(survey: pd.DataFrame, reference: str, others: list[str]) -> pd.DataFrame:
+    """How much more or less firms agree with each construct in ``others`` than with ``reference``.
+
+    ``share`` is the mean of ``firm_agreement`` (in %: the share of agreeing answers, averaged
+    over items and firms); ``difference`` is other minus reference, in percentage points, and
+    ``se`` its standard error from the firm-by-firm differences (a paired comparison: the same
+    firms answered both constructs), SD of the differences over the square root of the number of
+    firms. One row per construct, the reference first (its difference and se are 0 and NaN).
+    """
+    base = firm_agreement(survey, reference)
+    rows = [{"construct": reference, "share": 100 * base.mean(), "difference": 0.0, "se": np.nan}]
+    for key in others:
+        firm_differences = (firm_agreement(survey, key) - base).dropna()
+        rows.append(
+            {
+                "construct": key,
+                "share": 100 * firm_agreement(survey, key).mean(),
+                "difference": 100 * firm_differences.mean(),
+                "se": 100 * firm_differences.std(ddof=1) / np.sqrt(len(firm_differences)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def construct_descriptives(scores: pd.DataFrame) -> pd.DataFrame:
     """One row per construct score: n, mean, SD, median, min, max, skewness, kurtosis.
 

@@ -105,7 +105,8 @@ LESSON_02: dict[str, Answer] = {
     ),
     "02.b": Answer(
         choice("b"),
-        "which summary needs only the order of the answers, not the distances between them?",
+        "suppose the five answers were coded 1, 2, 3, 10 and 100 instead of 1 to 5 (same order, "
+        "different distances): which of the three would still point to the same answer category?",
         kind=CHOICE,
     ),
     "02.c": Answer(

@@ -280,3 +280,25 @@ def test_group_difference_tests_keep_their_columns_when_only_one_group_is_large_
     assert (tests["test"] == "none (fewer than two groups large enough)").all()
     assert tests[["statistic", "df", "p", "effect_size"]].isna().all().all()
     assert (tests["groups_left_out"] == "Medium").all()
+
+
+def test_firm_agreement_is_each_firms_share_of_agreeing_answers_over_items_as_worded(survey):
+    for construct in ins.CONSTRUCTS:
+        columns = [item.column for item in construct.items if not item.reverse]
+        by_hand = pd.Series(
+            [sum(survey.loc[firm, c] >= 4 for c in columns) / len(columns) for firm in survey.index],
+            index=survey.index,
+        )
+        pd.testing.assert_series_equal(de.firm_agreement(survey, construct.key), by_hand, check_names=False)
+
+
+def test_agreement_comparison_is_a_paired_difference_with_its_standard_error(survey):
+    table = de.agreement_comparison(survey, "partnership_collaboration", ["international_trade"])
+    base = de.firm_agreement(survey, "partnership_collaboration")
+    other = de.firm_agreement(survey, "international_trade")
+    differences = 100 * (other - base)
+    assert list(table["construct"]) == ["partnership_collaboration", "international_trade"]
+    assert table["share"].tolist() == pytest.approx([100 * base.mean(), 100 * other.mean()])
+    assert table["difference"].iloc[1] == pytest.approx(differences.mean())
+    assert table["se"].iloc[1] == pytest.approx(stats.sem(differences))
+    assert table["difference"].iloc[0] == 0 and math.isnan(table["se"].iloc[0])

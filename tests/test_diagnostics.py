@@ -333,3 +333,25 @@ def test_correlation_matrix_is_symmetric_with_numpy_values(scores):
     off = ~np.eye(len(r), dtype=bool)
     assert p.to_numpy()[off] == pytest.approx(p.to_numpy().T[off])
     assert ((p.to_numpy()[off] >= 0) & (p.to_numpy()[off] <= 1)).all()
+
+
+@pytest.mark.parametrize("direct", [0.0, 0.5])
+def test_networking_outcome_correlations_equal_the_fitted_models_implied_covariance(direct):
+    """implied r = the paper's model's implied covariance over the observed SDs, also when the data
+    have a direct networking -> outcome effect that the model leaves out (then r exceeds it)."""
+    survey = make_survey(n=300, seed=5)
+    scores = score_constructs(survey)
+    scores["market_reach"] = scores["market_reach"] + direct * scores["partnership_collaboration"]
+    table = dg.networking_outcome_correlations(dg.correlation_table(scores)).set_index("outcome")
+    fit = paper_model.fit(scores)
+    names = list(fit.spec.names.observed)
+    implied, sample = fit.implied_cov, fit.sample_cov
+    for outcome in paper_model.OUTCOMES:
+        i, j = names.index("partnership_collaboration"), names.index(outcome)
+        expected = implied[i, j] / np.sqrt(sample[i, i] * sample[j, j])
+        assert table.loc[outcome, "implied"] == pytest.approx(expected, abs=1e-9)
+        assert table.loc[outcome, "r"] == pytest.approx(
+            scores.corr().loc["partnership_collaboration", outcome]
+        )
+    if direct:
+        assert table.loc["market_reach", "excess"] == table["excess"].max() > 0.1

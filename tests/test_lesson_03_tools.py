@@ -114,3 +114,28 @@ def test_choice_self_checks_accept_only_the_right_letter(battery, check, right, 
     assert exercises.check(check, right, survey)
     for wrong in sorted({"a", "b", "c"} - {right}):
         assert not exercises.check(check, wrong, survey)
+
+
+def semopy_omega(items: pd.DataFrame) -> float:
+    """ω from the same one-factor model fitted with semopy (first loading fixed to 1)."""
+    import semopy
+
+    data = items.astype(float).set_axis([f"i{j}" for j in range(items.shape[1])], axis=1)
+    model = semopy.Model("F =~ " + " + ".join(data.columns))
+    model.fit(data)
+    estimates = model.inspect()
+    loadings = estimates.loc[(estimates["op"] == "~") & (estimates["rval"] == "F"), "Estimate"]
+    variances = estimates[(estimates["op"] == "~~") & (estimates["lval"] == estimates["rval"])]
+    phi = variances.loc[variances["lval"] == "F", "Estimate"].iloc[0]
+    theta = variances.loc[variances["lval"] != "F", "Estimate"].sum()
+    common = loadings.sum() ** 2 * phi
+    return common / (common + theta)
+
+
+@pytest.mark.parametrize("name", ["shipped", "class_60"])
+def test_semopy_one_factor_model_gives_the_helpers_omega_to_within_2e_4(battery, name):
+    """The lesson says so: no pinned package has an ω function, so the test fits the model with semopy."""
+    survey = recode_reverse_items(battery[name].survey)
+    kit = diagnostics.reliability_table(battery[name].survey).set_index("construct")["omega_total"]
+    standard = pd.Series({c.key: semopy_omega(survey[c.item_columns]) for c in ins.CONSTRUCTS})
+    notebook.same_result(kit, standard, "McDonald's ω (semopy one-factor model)", tolerance=2e-4)

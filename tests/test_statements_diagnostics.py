@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from helpers import diagnostics
+from helpers import instrument as ins
 from helpers.statements import diagnostics as say
+from helpers.statements import number
 
 MEMBERS = ["shipped", "class_40_two_medium", "class_60", "model_rejected", "weak_paths", "non_normal"]
 
@@ -103,14 +105,33 @@ def test_the_reliability_sentence_names_weak_intervals_items_and_the_range(lesso
     assert f"between .{int(lowest * 100)}" in text
 
 
-def test_the_correlation_sentence_follows_the_pcdp_and_mediator_correlations(lesson):
+def test_the_correlation_sentence_names_the_pcdp_outcome_correlations_the_model_underpredicts(lesson):
     text = say.correlations(lesson.correlations)
     pairs = lesson.correlations.set_index("pair")
-    both = pairs.loc["PCDP – MR", "p"] < 0.05 and pairs.loc["PCDP – OE", "p"] < 0.05
-    assert ("PCDP correlates with market reach and operational efficiency although" in text) == both
+    table = diagnostics.networking_outcome_correlations(lesson.correlations).set_index("outcome")
+    for outcome, row in table.iterrows():
+        assert f"{number(row['implied'])} with {ins.construct(outcome).label.lower()}" in text
+    shown = table[[number(r) != number(i) for r, i in zip(table["r"], table["implied"])]]
+    exceeding = shown[shown["excess"] > 0].sort_values("excess", ascending=False)
+    named = [
+        o
+        for o in table.index
+        if f"{ins.construct(o).label.lower()} ({number(table.loc[o, 'r'])} against" in text
+    ]
+    assert sorted(named) == sorted(exceeding.index[:2])
     implied = pairs.loc["PCDP – IT", "r"] * pairs.loc["PCDP – GL", "r"]
     close = abs(pairs.loc["IT – GL", "r"] - implied) < 0.05 and abs(pairs.loc["IT – GL", "r"]) < 0.3
-    assert ("about as much as their shared cause" in text) == close
+    assert ("about as much as their common predictor" in text) == close
+    assert "cause" not in text
+
+
+def test_the_correlation_sentence_names_the_tell_tale_correlations_of_the_rejected_model(lessons):
+    """model_rejected has direct PCDP -> MR and PCDP -> IA effects; PCDP - OE is its weakest."""
+    text = say.correlations(lessons["model_rejected"].correlations)
+    assert "most for market reach" in text and "and innovation & agility (" in text
+    assert "operational efficiency (" not in text
+    shipped = say.correlations(lessons["shipped"].correlations)
+    assert "most for market reach" in shipped and "and operational efficiency (" in shipped
 
 
 def test_the_summary_table_has_one_row_per_check_that_matches_the_sentences(lesson):

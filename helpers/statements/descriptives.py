@@ -6,12 +6,13 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers import instrument as ins
-from helpers.descriptives import likert_distribution, round_half_up
+from helpers.descriptives import agreement_comparison, round_half_up
 from helpers.statements import ALPHA, listing, p_text
 from helpers.survey import SurveySource
 
 PAPER_FIRMS = 190
 MIN_GROUP_SIZE = 5  # descriptives.group_difference_tests leaves smaller groups out
+UNEQUAL = 1.5  # groups this many times larger than the other are "very unequal" for Welch's test
 
 
 def _label(key: str) -> str:
@@ -39,7 +40,7 @@ def table1_comparison(comparison: pd.DataFrame, source: SurveySource) -> str:
         percentages = "The percentage differences are only rounding."
     else:
         worst = off.loc[(off["percentage_reproduced"] - off["percentage_published"]).abs().idxmax()]
-        percentages = f"The percentages differ by more than rounding in {len(off)} of {len(comparison)} rows; the largest gap is {worst['category']} ({worst['characteristic']}): {worst['percentage_published']:.0f} % in the paper, {worst['percentage_reproduced']:.1f} % here."
+        percentages = f"The percentages differ by more than rounding in {len(off)} of {len(comparison)} rows; the largest gap is {worst['category']} ({worst['characteristic']}): {worst['percentage_published']:.0f} % in the paper, {_percent(worst['percentage_reproduced'], 1)} % here."
     return f"{counts} {percentages}"
 
 
@@ -57,28 +58,52 @@ def figure1_reading(source: SurveySource) -> str:
     return f"Every bar is a share measured in your survey. The black ticks mark the three values the paper states, for its own {PAPER_FIRMS} firms."
 
 
-def _agreement_share(survey: pd.DataFrame, key: str) -> float:
-    """Mean share (%) answering 4 or 5 over a construct's items as worded (reverse items left out)."""
-    distribution = likert_distribution(survey, key)
-    distribution = distribution[~distribution["reverse_worded"]]
-    return distribution[distribution["answer"] >= 4].groupby("item")["percentage"].sum().mean()
+def _percent(x: float, digits: int = 0) -> str:
+    """A percentage rounded half up (72.5 -> '73'), as this lesson teaches; Python's format
+    rounds halves to even (72.5 -> '72')."""
+    return f"{float(round_half_up(x, digits)):.{digits}f}"
+
+
+TWO_SE = 2  # a difference within about two standard errors counts as "similar"
 
 
 def agreement(survey: pd.DataFrame, platform_use: pd.DataFrame) -> str:
-    """Do trade and logistics lean less towards agreement than the networking items?"""
-    networking, trade, logistics = (
-        _agreement_share(survey, key)
-        for key in ("partnership_collaboration", "international_trade", "global_logistics")
+    """Do trade and logistics lean less, about as much or more towards agreement than the
+    networking items? Shares of agreeing answers, and a paired comparison: a difference within
+    about two standard errors (``descriptives.agreement_comparison``) counts as similar."""
+    table = agreement_comparison(
+        survey, "partnership_collaboration", ["international_trade", "global_logistics"]
+    ).set_index("construct")
+    networking = table.loc["partnership_collaboration", "share"]
+    others = table.drop(index="partnership_collaboration")
+
+    def lean(row) -> str:
+        if abs(row["difference"]) < TWO_SE * row["se"]:
+            return "about as much as"
+        return "less than" if row["difference"] < 0 else "more than"
+
+    leans = {key: lean(row) for key, row in others.iterrows()}
+    shares = (
+        f"Averaged over the statements as worded (reverse-worded ones left out), {_percent(networking)} % of "
+        f"the answers agree (4 or 5) with the networking statements, "
+        f"{_percent(others.loc['international_trade', 'share'])} % with International Trade and "
+        f"{_percent(others.loc['global_logistics', 'share'])} % with Global Logistics."
     )
-    website = platform_use.set_index("platform").loc["Website", "percentage"]
-    if trade < networking - 2 and logistics < networking - 2:
-        reason = (
-            ", which fits a sample in which every firm has a website but fewer trade abroad."
-            if website == 100
-            else "."
+    if len(set(leans.values())) == 1:
+        verdict = f"So International Trade and Global Logistics lean {leans['international_trade']} the networking items towards agreement"
+    else:
+        verdict = (
+            f"So International Trade leans {leans['international_trade']} the networking items towards "
+            f"agreement, and Global Logistics {leans['global_logistics']} them"
         )
-        return f"International Trade and Global Logistics lean less towards agreement than the networking items{reason}"
-    return f"Here International Trade ({trade:.0f} % agree) and Global Logistics ({logistics:.0f} %) do not lean clearly less towards agreement than the networking items ({networking:.0f} %)."
+    website = platform_use.set_index("platform").loc["Website", "percentage"]
+    if set(leans.values()) == {"less than"} and website == 100:
+        verdict += ", which fits a sample in which every firm has a website but fewer trade abroad"
+    rule = (
+        ' (a gap smaller than about two standard errors of the firm-by-firm difference counts as "about '
+        'as much": chance alone easily makes gaps that small).'
+    )
+    return f"{shares} {verdict}{rule}"
 
 
 def _shape(values: pd.Series, name: str, negative: str, positive: str, slight: float) -> str:
@@ -94,15 +119,29 @@ def _shape(values: pd.Series, name: str, negative: str, positive: str, slight: f
     return f"{name} is close to 0 but of mixed sign ({values.min():.2f} to {values.max():.2f})"
 
 
+def _range(values: pd.Series, boundary: float) -> str:
+    """'2.91 to 2.996': two decimals, or more where two would print a value on the wrong side of
+    ``boundary`` (2.996 is below 3 but prints as 3.00)."""
+    low, high = values.min(), values.max()
+    for digits in (2, 3, 4):
+        texts = [f"{x:.{digits}f}" for x in (low, high)]
+        if all(
+            (float(t) < boundary) == (x < boundary) and float(t) != boundary
+            for t, x in zip(texts, (low, high))
+        ):
+            break
+    return f"{texts[0]} to {texts[1]}"
+
+
 def construct_shape(construct_summary: pd.DataFrame) -> str:
     """Where the construct scores lie on the 1–5 scale, how spread, how skewed and peaked."""
     means, sds = construct_summary["mean"], construct_summary["sd"]
     if means.between(3, 3.5, inclusive="neither").all():
         location = "Means lie a little above the neutral 3"
     elif (means > 3.5).all():
-        location = f"Means lie well above the neutral 3 ({means.min():.2f} to {means.max():.2f})"
+        location = f"Means lie well above the neutral 3 ({_range(means, 3.5)})"
     elif (means < 3).all():
-        location = f"Means lie below the neutral 3 ({means.min():.2f} to {means.max():.2f})"
+        location = f"Means lie below the neutral 3 ({_range(means, 3)})"
     else:
         location = f"Means lie around the neutral 3 ({means.min():.2f} to {means.max():.2f})"
     spread = (
@@ -143,6 +182,10 @@ def group_sizes(table1: pd.DataFrame) -> str:
     text = f"Here the groups have {sizes['Small']} and {sizes['Medium']} firms."
     if sizes.min() < MIN_GROUP_SIZE:
         text += f" With fewer than {MIN_GROUP_SIZE} firms in a group the helper runs no test at all: its mean would be too unstable to compare."
+    elif sizes.max() >= UNEQUAL * sizes.min():
+        text += " The groups are very unequal in size, the case in which Welch's test matters."
+    else:
+        text += " The groups are of similar size, so Welch's and Student's t-tests will differ little."
     return text
 
 
@@ -188,8 +231,9 @@ def tests_repeated(size_tests: pd.DataFrame) -> str:
     if ran == 0:
         return (
             f"The helper ran no test here (fewer than two groups have at least {MIN_GROUP_SIZE} firms), so "
-            "the scipy call below has nothing to repeat and compares no value. On a survey with enough "
-            "firms in each group it repeats every test the helper ran."
+            "the scipy call below has nothing to repeat and compares no value, and the rank-based "
+            "cross-check after it shows an empty table. On a survey with enough firms in each group "
+            "they repeat every test the helper ran."
         )
     if ran == len(size_tests):
         return f"The helper ran all {ran} tests, so the scipy call below repeats each of them."
@@ -229,7 +273,7 @@ def published_verdicts(comparison: pd.DataFrame, platform_use: pd.DataFrame, sou
         shares = f"equal after rounding ({names})"
     else:
         shares = "; ".join(
-            f"{p}: {x:.0f} % here, {q:.0f} % in the paper"
+            f"{p}: {_percent(x)} % here, {q:.0f} % in the paper"
             for p, x, q in zip(stated["platform"], stated["percentage"], stated["published_percentage"])
         )
     other = (
@@ -264,14 +308,14 @@ def sample_profile(table1: pd.DataFrame, platform_use: pd.DataFrame) -> str:
     age = (
         "most of them are young: more than half have operated for less than six years"
         if young > 50
-        else f"{young:.0f} % of them have operated for less than six years"
+        else f"{_percent(young)} % of them have operated for less than six years"
     )
     use = platform_use.set_index("platform")["percentage"]
     common = use[use >= 90]
     if use["Website"] == 100 and {"WhatsApp", "Facebook"} <= set(common.index):
         platforms = 'Every firm has a website and almost every firm uses WhatsApp and Facebook, so "uses digital platforms" barely separates one firm from another. What varies is *how* firms use platforms, and that is what the Likert constructs try to measure.'
     elif common.empty:
-        platforms = f"No platform is used by almost every firm: shares run from {use.min():.0f} % ({use.idxmin()}) to {use.max():.0f} % ({use.idxmax()}), so whether a firm uses a platform already separates firms, beside *how* it uses them, which the Likert constructs try to measure."
+        platforms = f"No platform is used by almost every firm: shares run from {_percent(use.min())} % ({use.idxmin()}) to {_percent(use.max())} % ({use.idxmax()}), so whether a firm uses a platform already separates firms, beside *how* it uses them, which the Likert constructs try to measure."
     else:
         verb = "is" if len(common) == 1 else "are"
         platforms = f"{listing(common.index)} {verb} used by at least 90 % of firms, so {'it barely separates' if len(common) == 1 else 'they barely separate'} one firm from another; what varies is *how* firms use platforms, which the Likert constructs try to measure."

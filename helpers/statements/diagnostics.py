@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from helpers import instrument as ins
+from helpers.diagnostics import networking_outcome_correlations
 from helpers.statements import ALPHA, listing, number, p_text
 from helpers.survey import SurveySource
 
@@ -207,15 +208,37 @@ def reliability(reliability_table: pd.DataFrame, items: pd.DataFrame) -> str:
 def correlations(correlation_pairs: pd.DataFrame) -> str:
     """The correlations the model must explain without a direct path, and the IT–GL one."""
     pairs = correlation_pairs.set_index("pair")
-    reach, efficiency = pairs.loc["PCDP – MR"], pairs.loc["PCDP – OE"]
-    if reach["p"] < ALPHA and efficiency["p"] < ALPHA:
-        first = "Note two of them. PCDP correlates with market reach and operational efficiency although the model has no direct path between them: the model says these links run entirely through international trade and global logistics, and the fit tests in notebook 04 check that claim."
+    table = networking_outcome_correlations(correlation_pairs)
+    names = [ins.construct(key).label.lower() for key in table["outcome"]]
+    first = (
+        "Note two of them. The model has no direct path from PCDP to the three outcomes: it says PCDP's "
+        "links with them run entirely through international trade and global logistics. Through those "
+        "two, it implies r = "
+        + listing(f"{number(r)} with {name}" for r, name in zip(table["implied"], names))
+        + "; the observed correlations are "
+        + listing(number(r) for r in table["r"])
+        + "."
+    )
+    visible = pd.Series(
+        [number(r) != number(i) for r, i in zip(table["r"], table["implied"])], index=table.index
+    )
+    exceeding = table[(table["excess"] > 0) & visible].sort_values("excess", ascending=False).head(2)
+    if exceeding.empty:
+        first += " None is visibly larger than the model implies."
     else:
-        first = f"Note two of them. PCDP's correlations with market reach (r = {number(reach['r'])}, {p_text(reach['p'])}) and operational efficiency (r = {number(efficiency['r'])}, {p_text(efficiency['p'])}) are the ones the model must explain without a direct path: it says they run entirely through international trade and global logistics, and the fit tests in notebook 04 check that claim."
+        most = listing(
+            f"{ins.construct(row.outcome).label.lower()} ({number(row.r)} against {number(row.implied)})"
+            for row in exceeding.itertuples()
+        )
+        if len(exceeding) > 1:
+            first += f" The observed r exceeds the implied one most for {most}."
+        else:
+            first += f" Only for {most} is the observed r visibly above the implied one."
+    first += " The fit tests in notebook 04 check whether such gaps are more than chance."
     mediators = pairs.loc["IT – GL"]
     implied = pairs.loc["PCDP – IT", "r"] * pairs.loc["PCDP – GL", "r"]
     if abs(mediators["r"] - implied) < 0.05 and abs(mediators["r"]) < 0.3:
-        second = "International trade and global logistics correlate only weakly, about as much as their shared cause, PCDP, implies."
+        second = "International trade and global logistics correlate only weakly, about as much as their common predictor, PCDP, implies."
     else:
         inside = mediators["ci_lower"] <= implied <= mediators["ci_upper"]
         verdict = (
