@@ -149,14 +149,15 @@ fit$model  # $$ not a formula $$
 """
 
 
-def formula_course(folder: Path, text: str = FORMULA_TEXT) -> Path:
+STATEMENT = "$R^2 = .42$, the share explained"  # a markdown output, as a statements helper writes
+
+
+def formula_course(folder: Path, text: str = FORMULA_TEXT, statement: str = STATEMENT) -> Path:
+    """A lesson: a markdown cell (``text``), then a code cell whose output is markdown (``statement``)."""
     notebook = new_notebook(cells=[new_markdown_cell(text)])
     notebook.cells.append(new_code_cell("statement()"))
-    notebook.cells[1].outputs = [
-        new_output(
-            "display_data", data={"text/markdown": r"$R^2 = .42$, the share explained", "text/plain": ""}
-        )
-    ]
+    output = new_output("display_data", data={"text/markdown": statement, "text/plain": ""})
+    notebook.cells[1].outputs = [output]
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, folder / "02_formulas.ipynb")
     return folder
@@ -179,19 +180,27 @@ def test_a_formula_latex2mathml_cannot_convert_stops_the_build_and_names_it(tmp_
     course = formula_course(tmp_path / "notebooks")
     build(course, tmp_path / "book")
     text = FORMULA_TEXT + "\nAnd $\\foo{x}$, then $$\\frac{1}{$$\n"
-    formula_course(course, text)
+    formula_course(course, text, statement="$R^2 = \\bad$")
     with pytest.raises(book.FormulaError) as stopped:
         build(course, tmp_path / "book")
     message = str(stopped.value)
-    assert "2 formula(s)" in message
-    assert "notebooks/02_formulas.ipynb, cell 1: '\\\\foo{x}': latex2mathml does not know \\foo" in message
-    assert "notebooks/02_formulas.ipynb, cell 1: '\\\\frac{1}{': latex2mathml cannot read it" in message
+    assert "3 formula(s)" in message
+    assert (
+        "notebooks/02_formulas.ipynb, cell 2: formula `R^2 = \\bad`: latex2mathml does not know \\bad"
+        in message
+    )
+    assert (
+        "notebooks/02_formulas.ipynb, cell 1: formula `\\foo{x}`: latex2mathml does not know \\foo" in message
+    )
+    assert "notebooks/02_formulas.ipynb, cell 1: formula `\\frac{1}{`: latex2mathml cannot read it" in message
     # the earlier book stays whole, and no half-built one is left beside it
     assert "<math" in (tmp_path / "book" / "02_formulas.html").read_text(encoding="utf-8")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["book", "notebooks"]
     assert [str(formula) for formula in book.unconverted_formulas(course / "02_formulas.ipynb")] == [
-        "02_formulas.ipynb, cell 1: '\\\\foo{x}': latex2mathml does not know \\foo",
-        "02_formulas.ipynb, cell 1: '\\\\frac{1}{': latex2mathml cannot read it (NoAvailableTokensError)",
+        "02_formulas.ipynb, cell 1: formula `\\foo{x}`: latex2mathml does not know \\foo",
+        "02_formulas.ipynb, cell 1: formula `\\frac{1}{`: latex2mathml cannot read it "
+        "(NoAvailableTokensError)",
+        "02_formulas.ipynb, cell 2: formula `R^2 = \\bad`: latex2mathml does not know \\bad",
     ]
 
 

@@ -164,7 +164,7 @@ class Unconverted:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.notebook}, cell {self.cell}: {self.tex!r}: {self.reason}"
+        return f"{self.notebook}, cell {self.cell}: formula `{' '.join(self.tex.split())}`: {self.reason}"
 
 
 def tex_to_mathml(tex: str, display: bool) -> str:
@@ -207,17 +207,17 @@ class BookInlineParser(MathInlineParser):
 
 class MathMLRenderer(IPythonRenderer):
     """nbconvert's markdown renderer, with formulas written as MathML. A formula that cannot be
-    converted is reported to ``report`` (its TeX and the reason) and left visibly marked."""
+    converted is listed in ``unconverted`` (its TeX and the reason) and left visibly marked."""
 
-    def __init__(self, report: Callable[[str, str], None], **options):
+    def __init__(self, **options):
         super().__init__(**options)
-        self.report = report
+        self.unconverted: list[tuple[str, str]] = []
 
     def formula(self, tex: str, display: bool) -> str:
         try:
             return tex_to_mathml(tex, display)
         except UnsupportedFormula as problem:
-            self.report(tex, str(problem))
+            self.unconverted.append((tex, str(problem)))
             return f'<code class="book-unconverted">{self.escape_html(tex)}</code>'
 
     def block_math(self, body: str) -> str:
@@ -244,12 +244,20 @@ def unconverted_formulas(notebook_path: Path, name: str = "") -> list[Unconverte
         texts = [cell.source] if cell.cell_type == "markdown" else []
         texts += [output.get("data", {}).get("text/markdown", "") for output in cell.get("outputs", [])]
         for text in filter(None, texts):
-
-            def report(tex: str, reason: str, number: int = number) -> None:
-                found.append(Unconverted(name or notebook_path.name, number, tex, reason))
-
-            markdown_with_mathml(MathMLRenderer(report, escape=False)).render(text)
+            renderer = MathMLRenderer(escape=False)
+            markdown_with_mathml(renderer).render(text)
+            found += [
+                Unconverted(name or notebook_path.name, number, *problem) for problem in renderer.unconverted
+            ]
     return found
+
+
+def cell_number(notebook: nbformat.NotebookNode | None, cell) -> int:
+    """The place of ``cell`` in ``notebook``, counted from 1 (0 when it is not one of its cells)."""
+    for number, other in enumerate(notebook.cells if notebook is not None else [], start=1):
+        if other is cell:
+            return number
+    return 0
 
 
 class BookExporter(HTMLExporter):
@@ -263,15 +271,9 @@ class BookExporter(HTMLExporter):
     @pass_context  # jinja2 hands the template's context (the cell, the notebook) to this filter
     def markdown2html(self, context, source: str) -> str:
         cell = context.get("cell", {})
-        notebook = context.get("nb")
-        position = next((i for i, c in enumerate(notebook.cells) if c is cell), -1) if notebook else -1
+        number = cell_number(context.get("nb"), cell)
         where = context.get("resources", {}).get("book_notebook", "")
-
-        def report(tex: str, reason: str) -> None:
-            self.unconverted.append(Unconverted(where, position + 1, tex, reason))
-
         renderer = MathMLRenderer(
-            report,
             escape=False,
             attachments=cell.get("attachments", {}),
             embed_images=self.embed_images,
@@ -280,7 +282,9 @@ class BookExporter(HTMLExporter):
             exclude_anchor_links=self.exclude_anchor_links,
             **self.lexer_options,
         )
-        return markdown_with_mathml(renderer).render(source)
+        rendered = markdown_with_mathml(renderer).render(source)
+        self.unconverted += [Unconverted(where, number, *problem) for problem in renderer.unconverted]
+        return rendered
 
 
 @dataclass(frozen=True)
@@ -502,8 +506,8 @@ def build_book(
     links to run its notebook online (``{"Binder": url, ...}``, from ``Page.notebook_name``); they
     appear under the page's header and not in print. ``extra_css`` is added to every page's style
     (the handouts' paper size); ``lessons`` keeps only the lessons named (file names without .ipynb).
-    Raises ``FormulaError``, and leaves an earlier book as it was, when
-    a formula cannot be converted to MathML.
+    Raises ``FormulaError``, and leaves an earlier book as it was, when a formula cannot be
+    converted to MathML.
     """
     left_out = left_out_groups(notebooks_dir, edition, left_out)
     # built beside the old book, which it then replaces whole: no page of an earlier book remains
@@ -533,7 +537,8 @@ def build_book(
             "book_notebook": f"notebooks/{page.notebook_name}",
         }
         body, _ = exporter.from_notebook_node(notebook, resources=resources)
-        body = without_machine_paths(link_notebooks_to_pages(breakable_table_cells(body), left_out), paths)
+        # the table cells' break points last: they would split a machine path that is still to be shortened
+        body = breakable_table_cells(without_machine_paths(link_notebooks_to_pages(body, left_out), paths))
         files.write_text(staging / page.html_name, body)
     if exporter.unconverted:
         shutil.rmtree(staging, ignore_errors=True)
