@@ -19,7 +19,8 @@ workbook), recognises which tool made it, and writes the kit's survey file: the 
    underscores, as LimeSurvey allows only letters and digits in a question code);
 3. maps every answer label to the kit's value with the instrument's own labels
    (``helpers.instrument``: the 1-5 agreement labels, or the code 1-5 itself; the Table 1
-   categories; Yes/No for each platform), case and runs of whitespace aside, otherwise exactly;
+   categories, or their wording on the printed questionnaire; Yes/No for each platform), case
+   and runs of whitespace aside, otherwise exactly;
    a checkbox question ``instrument.PLATFORMS_CHECKBOX_QUESTION`` exported as one column of the
    ticked platforms (separated by ";" or ",") becomes the nine ``uses_*`` columns;
 4. never guesses: a column it cannot map, a question missing from the export, an answer it
@@ -517,7 +518,11 @@ def answer_labels() -> dict[str, dict[str, str]]:
     """Variable -> {normalised label: the value the kit's survey file holds}, from the instrument."""
     labels: dict[str, dict[str, str]] = {}
     for characteristic in ins.CHARACTERISTICS:
-        labels[characteristic.column] = {normalised(c): c for c in characteristic.categories}
+        # the data's labels, and the words the printed questionnaire shows for them (a form built
+        # from the printed page offers those)
+        wording = characteristic.wording_on_paper
+        labels[characteristic.column] = {normalised(printed): c for c, printed in wording.items()}
+        labels[characteristic.column].update({normalised(c): c for c in characteristic.categories})
     for column in ins.platform_columns():
         labels[column] = {normalised(ins.YES): ins.YES, normalised(ins.NO): ins.NO}
     likert = {normalised(label): str(code) for code, label in ins.LIKERT_SCALE.items()}
@@ -534,7 +539,11 @@ def expected_labels(variable: str) -> str:
         return f"one of {scale} (or its code {ins.LIKERT_MIN}-{ins.LIKERT_MAX})"
     for characteristic in ins.CHARACTERISTICS:
         if characteristic.column == variable:
-            return "one of " + " | ".join(characteristic.categories)
+            expected = "one of " + " | ".join(characteristic.categories)
+            printed = [p for c, p in characteristic.wording_on_paper.items() if p != c]
+            if printed:
+                expected += " (or as the printed questionnaire words them: " + " | ".join(printed) + ")"
+            return expected
     return f"{ins.YES} or {ins.NO}"
 
 

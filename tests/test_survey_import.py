@@ -533,3 +533,21 @@ def test_files_that_cannot_be_read_as_an_export_are_refused(tmp_path, name, cont
     export = tmp_path / name
     export.write_bytes(content)
     assert expected in str(refused(export, tmp_path / "out.csv"))
+
+
+def test_answers_worded_as_on_the_printed_questionnaire_map_to_the_datas_labels(tmp_path):
+    """A form built from the printed questionnaire offers its wording (firm age '3 to under 6
+    years'); each maps to the data's label ('3-6 years'), and no wording is another's label."""
+    for characteristic in ins.CHARACTERISTICS:
+        labels = [si.normalised(c) for c in characteristic.categories]
+        for category, printed in characteristic.wording_on_paper.items():
+            assert si.normalised(printed) not in labels or si.normalised(printed) == si.normalised(category)
+    firms = [dict(row) for row in FIRM_ROWS]
+    age = next(c for c in ins.CHARACTERISTICS if c.column == "business_age")
+    for row in firms:
+        row["business_age"] = age.wording_on_paper[row["business_age"]]
+    export = tmp_path / "google.csv"
+    google_forms(export, firms)
+    si.import_export(export, tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == SHIPPED_TEXT
+    assert "3 to under 6 years" in si.expected_labels("business_age")
