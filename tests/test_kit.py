@@ -169,3 +169,26 @@ def test_notebooks_start_longest_first_by_last_runs_times(tmp_path):
     assert runner.longest_first(paths, timings) == [0, 1, 2, 3]  # no record yet: as given
     timings.write_text('{"a.ipynb": 1.0, "b.ipynb": 5.0, "c.ipynb": 2.5}')
     assert runner.longest_first(paths, timings) == [3, 1, 2, 0]  # unknown first, then longest
+
+
+def test_a_print_split_into_two_stream_messages_is_stored_as_one_output():
+    from nbformat.v4 import new_output
+
+    cell = new_code_cell("print('✓ Right.')")
+    cell.outputs = [
+        new_output("stream", name="stdout", text="✓ Right."),
+        new_output("stream", name="stdout", text="\n"),
+        new_output("stream", name="stderr", text="a warning\n"),
+        new_output("execute_result", data={"text/plain": "1"}, execution_count=1),
+        new_output("stream", name="stdout", text="after\n"),
+    ]
+    notebook = new_notebook(cells=[cell])
+    runner.coalesce_streams(notebook)
+    outputs = notebook.cells[0].outputs
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in outputs] == [
+        ("stream", "stdout", "✓ Right.\n"),
+        ("stream", "stderr", "a warning\n"),
+        ("execute_result", None, None),
+        ("stream", "stdout", "after\n"),
+    ]
+    nbformat.validate(notebook)

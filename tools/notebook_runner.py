@@ -37,6 +37,25 @@ def appendix_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     return sorted((Path(folder) / "appendix").glob("*.ipynb"))
 
 
+def coalesce_streams(notebook) -> None:
+    """Join each cell's consecutive stdout (or stderr) outputs into one, as nbval compares them.
+
+    How the kernel splits a print into stream messages depends on timing (``print`` writes the
+    text and the newline separately), so without this a rerun on a busy machine can store the
+    same text in two outputs and change the notebook file for nothing."""
+    for cell in notebook.cells:
+        joined = []
+        for output in cell.get("outputs", []):
+            previous = joined[-1] if joined else None
+            if output.output_type == "stream" and previous is not None and previous.output_type == "stream":
+                if previous.name == output.name:
+                    previous.text += output.text
+                    continue
+            joined.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = joined
+
+
 # Run in the kernel before each notebook, so that every notebook starts from what a fresh kernel
 # would give it: an empty namespace and history, no open figures, its own folder as working
 # directory, matplotlib's and pandas' settings as a fresh import has them, and the warning
@@ -102,6 +121,7 @@ class KernelSession:
         except Exception as error:  # a dead or hung kernel: report it, and start a new one next time
             status, detail = "FAILED", f"{type(error).__name__}: {error}"
             self.close()
+        coalesce_streams(notebook)
         target = output if output is not None else path
         if status == "ok" or output is not None:
             with files.atomic_path(target) as temporary:  # never half a notebook, even if killed
