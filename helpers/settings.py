@@ -3,6 +3,8 @@
 Raw data are only ever read. Which survey a lesson analyses is not a setting: it travels with
 the data (``helpers.survey.load_survey`` records the file's identity on the table it returns).
 ``KIT_RESULTS_DIR`` (read once, when a lesson starts) redirects the generated output.
+The kit runs from a checkout (data/ beside helpers/) or installed as a package (the data inside
+it, as helpers/data); the paths below are right in both.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO_ROOT / "data"
+# In a checkout the data are the folder data/ beside helpers/. The kit installed as a package
+# (pip install from a wheel, as on Colab) has no checkout around it: the wheel carries the same
+# files inside the package, as helpers/data (pyproject.toml, [tool.setuptools]).
+PACKAGED_DATA_DIR = Path(__file__).resolve().parent / "data"
+INSTALLED_AS_PACKAGE = PACKAGED_DATA_DIR.is_dir()
+DATA_DIR = PACKAGED_DATA_DIR if INSTALLED_AS_PACKAGE else REPO_ROOT / "data"
 PUBLISHED_DIR = DATA_DIR / "published"
 SHIPPED_SURVEY_FILE = DATA_DIR / "sme_kerala_survey.csv"
 
@@ -20,8 +27,11 @@ SEED = 20240190
 
 
 def results_root() -> Path:
-    """The folder for generated output: ``KIT_RESULTS_DIR`` if set, else ``results/``."""
-    return Path(os.environ.get("KIT_RESULTS_DIR", REPO_ROOT / "results")).resolve()
+    """The folder for generated output: ``KIT_RESULTS_DIR`` if set, else ``results/`` in the
+    kit's folder (installed as a package, where that folder is Python's own: ``results/`` in the
+    current folder, the notebook's)."""
+    default = Path.cwd() / "results" if INSTALLED_AS_PACKAGE else REPO_ROOT / "results"
+    return Path(os.environ.get("KIT_RESULTS_DIR", default)).resolve()
 
 
 def results_dir(kind: str = "", root: Path | None = None) -> Path:
