@@ -79,6 +79,8 @@ class SurveyValidationError(ValueError):
                 f"  ... and {len(problems) - len(shown)} more (all of them: the error's "
                 ".problems list, or .problem_table())"
             )
+        if any(_looks_like_an_export(problem) for problem in problems):
+            lines.append(EXPORT_HINT)
         blanks = sum(MISSING in problem.expected for problem in problems)
         if blanks:
             lines.append(
@@ -91,6 +93,22 @@ class SurveyValidationError(ValueError):
     def problem_table(self) -> pd.DataFrame:
         """Every problem as a table (row, column, value, expected)."""
         return pd.DataFrame([vars(p) for p in self.problems])
+
+
+# A survey tool's own columns (Google Forms, Microsoft Forms, Qualtrics, LimeSurvey) and answers
+# written as labels ("Agree") mean the file is an export that kit.py import converts.
+EXPORT_COLUMNS = ("timestamp", "start time", "startdate", "responseid", "submitdate")
+EXPORT_HINT = (
+    "This looks like a survey tool's export (Google Forms, Microsoft Forms, Qualtrics, LimeSurvey): "
+    "convert it first with `python3 kit.py import FILE`, which maps its questions to these columns "
+    "and answer labels such as 'Agree' to their codes (helpers/survey_import.py)."
+)
+
+
+def _looks_like_an_export(problem: Problem) -> bool:
+    labels = {label.casefold() for label in ins.LIKERT_SCALE.values()}
+    column = (problem.column or "").strip().casefold()
+    return column in EXPORT_COLUMNS or (problem.value or "").strip().casefold() in labels
 
 
 MISSING_ANSWER_RULES = ("refuse", "listwise")  # what load_survey does with blank answers

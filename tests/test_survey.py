@@ -298,3 +298,23 @@ def problems_of_listwise(path: Path) -> list:
 def test_an_unknown_missing_answers_rule_is_named():
     with pytest.raises(ValueError, match="missing_answers = 'pairwise': expected 'refuse' or 'listwise'"):
         load_survey(missing_answers="pairwise")
+
+
+@pytest.mark.parametrize("export", ["timestamp column", "answer labels"])
+def test_a_survey_tools_export_is_pointed_to_kit_py_import(tmp_path, export):
+    table = shipped_table()
+    if export == "timestamp column":
+        table.insert(0, "Timestamp", "2026/01/01 10:00:00")
+    else:
+        table["pcdp_1"] = [ins.LIKERT_SCALE[int(code)] for code in table["pcdp_1"]]  # "Agree", not 4
+    with pytest.raises(SurveyValidationError) as raised:
+        load_survey(write(tmp_path, table))
+    assert "python3 kit.py import FILE" in str(raised.value)
+
+
+def test_a_file_that_is_no_export_gets_no_import_hint(tmp_path):
+    table = shipped_table()
+    table.loc[0, "pcdp_1"] = "7"
+    with pytest.raises(SurveyValidationError) as raised:
+        load_survey(write(tmp_path, table))
+    assert "kit.py import" not in str(raised.value)
