@@ -250,3 +250,22 @@ def test_table_cells_may_break_after_underscores():
         '<th>frequency_<wbr>published</th><td class="x">partnership_<wbr>collaboration</td><td>0.5</td>'
         "<th><b>a_b</b></th>"
     )
+
+
+def test_kit_book_takes_each_pages_links_from_the_github_remote(tmp_path):
+    import subprocess
+
+    checkout = tmp_path / "kit"
+    checkout.mkdir()
+    subprocess.run(["git", "init", "-q", str(checkout)], check=True)
+    assert book.online_links(checkout) is None  # no remote: no links (kit.py book says what to do)
+    remote = "https://github.com/a-teacher/sme-kit.git"
+    subprocess.run(["git", "-C", str(checkout), "remote", "add", "origin", remote], check=True)
+    page = book.Page(Path("x.ipynb"), False, "04", "exercises/04_path_analysis_exercises.html", "exercises")
+    links = book.online_links(checkout)(page)
+    assert links["Binder"] == (
+        "https://mybinder.org/v2/gh/a-teacher/sme-kit/HEAD?urlpath=lab/tree/"
+        "notebooks/exercises/04_path_analysis_exercises.ipynb"
+    )
+    assert links["Colab"].startswith("https://colab.research.google.com/github/a-teacher/sme-kit/blob/")
+    assert links["Colab"].endswith("/notebooks/exercises/04_path_analysis_exercises.ipynb")

@@ -268,3 +268,10 @@ def test_without_a_github_remote_the_colab_cell_asks_for_the_repository(tmp_path
     assert run_cell(cell, monkeypatch, on_colab=False, helpers_installed=False) == []
     with pytest.raises(ValueError, match="put the <user>/<repository> this notebook comes from"):
         run_cell(cell, monkeypatch, on_colab=True, helpers_installed=False)
+
+
+def test_the_readmes_colab_cell_installs_the_kits_pins():
+    readme = (launch.ROOT / "README.md").read_text(encoding="utf-8")
+    cell = readme.split("**On Colab**", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    pinned = cell.split("%pip install --quiet ")[-1].split()
+    assert pinned == launch.colab_requirements()

@@ -578,6 +578,21 @@ def choose_edition(results: Path, run_name: str | None) -> Edition:
     raise RunRefused(f"there is no run {run_name} in {results / runs.RUNS}. Good runs: {known}")
 
 
+def online_links(root: Path = settings.REPO_ROOT) -> Callable[[Page], dict[str, str]] | None:
+    """Each page's Binder and Colab links, from the checkout's GitHub remote (``tools.launch``), or
+    None when the checkout is not on GitHub (``kit.py book`` then prints what to do)."""
+    from tools import launch
+
+    if launch.repository_slug(root) is None:
+        return None
+
+    def page_links(page: Page) -> dict[str, str]:
+        links = launch.launch_links(page.notebook_name, root)
+        return {"Binder": links.binder, "Colab": links.colab} if links else {}
+
+    return page_links
+
+
 def run(results: Path, run_name: str | None = None, left_out: Collection[str] = ()) -> int:
     """``python3 kit.py book``: build the book of one run into ``results``/book and say what it shows."""
     try:
@@ -587,7 +602,7 @@ def run(results: Path, run_name: str | None = None, left_out: Collection[str] = 
         return 1
     output_dir = results / "book"
     try:
-        pages = build_book(output_dir, edition=edition, left_out=left_out)
+        pages = build_book(output_dir, edition=edition, left_out=left_out, launch_links=online_links())
     except FormulaError as problem:
         print(f"No book: {problem}")
         return 1
@@ -604,5 +619,9 @@ def run(results: Path, run_name: str | None = None, left_out: Collection[str] = 
     for group in left_out_groups(NOTEBOOKS_DIR, edition, left_out):
         why = "student edition" if group in left_out else "their outputs are on the shipped data"
         print(f"  {group}/: left out ({why})")
+    if online_links() is None:
+        from tools import launch
+
+        print(launch.instruction())
     print(f"{len(lessons)} lessons. Open {output_dir / 'index.html'} in a browser.")
     return 0
