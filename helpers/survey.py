@@ -79,7 +79,7 @@ class SurveyValidationError(ValueError):
                 f"  ... and {len(problems) - len(shown)} more (all of them: the error's "
                 ".problems list, or .problem_table())"
             )
-        if any(_looks_like_an_export(problem) for problem in problems):
+        if _looks_like_an_export(problems):
             lines.append(EXPORT_HINT)
         blanks = sum(MISSING in problem.expected for problem in problems)
         if blanks:
@@ -105,10 +105,14 @@ EXPORT_HINT = (
 )
 
 
-def _looks_like_an_export(problem: Problem) -> bool:
+def _looks_like_an_export(problems: list[Problem]) -> bool:
+    """A tool's own column, or answers written as labels making up most of the problems (a
+    single "agree" typed into a coded file is a typing slip, not an export)."""
     labels = {label.casefold() for label in ins.LIKERT_SCALE.values()}
-    column = (problem.column or "").strip().casefold()
-    return column in EXPORT_COLUMNS or (problem.value or "").strip().casefold() in labels
+    if any((problem.column or "").strip().casefold() in EXPORT_COLUMNS for problem in problems):
+        return True
+    written_as_labels = sum((problem.value or "").strip().casefold() in labels for problem in problems)
+    return written_as_labels >= 3 and 2 * written_as_labels > len(problems)
 
 
 MISSING_ANSWER_RULES = ("refuse", "listwise")  # what load_survey does with blank answers

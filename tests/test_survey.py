@@ -312,9 +312,11 @@ def test_a_survey_tools_export_is_pointed_to_kit_py_import(tmp_path, export):
     assert "python3 kit.py import FILE" in str(raised.value)
 
 
-def test_a_file_that_is_no_export_gets_no_import_hint(tmp_path):
+@pytest.mark.parametrize("slip", ["7", "agree"])
+def test_a_file_that_is_no_export_gets_no_import_hint(tmp_path, slip):
     table = shipped_table()
-    table.loc[0, "pcdp_1"] = "7"
+    table.loc[0, "pcdp_1"] = slip  # one answer mistyped in a coded file
+    table.loc[1, "it_2"] = "9"
     with pytest.raises(SurveyValidationError) as raised:
         load_survey(write(tmp_path, table))
     assert "kit.py import" not in str(raised.value)
