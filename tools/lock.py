@@ -65,6 +65,9 @@ def compile_lock(uv: list[str], output: Path, options: list[str]) -> None:
     """uv pip compile pyproject.toml into `output`: universal, Python 3.11.5+, hashed, from PyPI."""
     command = [*uv, "pip", "compile", "pyproject.toml", "--output-file", output.name, "--quiet"]
     command += ["--universal", "--python-version", PYTHON_FLOOR, "--generate-hashes"]
+    # one version of each package for every Python the locks cover (uv's default would lock, e.g.,
+    # sphinx, which otter-grader needs, at three versions split by Python version)
+    command += ["--fork-strategy", "fewest"]
     # --no-config: a developer's own uv.toml (another index, exclude-newer, ...) must not change the lock
     command += ["--index-url", INDEX, "--no-config", "--custom-compile-command", COMMAND]
     for package in LEFT_OUT:
