@@ -11,7 +11,10 @@
     python3 kit.py handout [NN ...]   the lessons of that run as PDF handouts, with figures, tables and
                                       formulas -> results/handouts/NN_name.pdf (--paper letter;
                                       --run NAME; needs Chromium, Chrome or Edge)
-    python3 kit.py exercises          regenerate the student exercise notebooks from the solutions
+    python3 kit.py assignments release|autograder|grade FOLDER
+                                      the exercises as otter-grader assignments (instructors): student
+                                      notebooks, Gradescope autograder zips, grading a folder of
+                                      submissions here -> results/assignments/ (--data: a class survey)
     python3 kit.py questionnaire      the printable questionnaire (HTML, from the instrument) ->
                                       results/questionnaire.html (and questionnaire_instructor.html)
     python3 kit.py import EXPORT      a Google Forms, Microsoft Forms, Qualtrics or LimeSurvey export
@@ -179,13 +182,21 @@ def handout(arguments: argparse.Namespace) -> int:
     return handouts.run(results_folder(arguments), arguments.run, arguments.lessons, arguments.paper)
 
 
-def exercises(arguments: argparse.Namespace) -> int:
-    from tools import exercise_notebooks as exercise_tools
+def assignments(arguments: argparse.Namespace) -> int:
+    from tools import assignments as otter_assignments
     from tools import stopping
 
     stopping.stop_on_signals()
-
-    return exercise_tools.main(["build"])
+    if (arguments.action == "grade") != (arguments.folder is not None):
+        raise UserError("give FOLDER, the submitted notebooks, to `assignments grade` (and only to it)")
+    folder = Path(arguments.folder).expanduser().resolve() if arguments.folder else None
+    if folder is not None and not folder.is_dir():
+        raise UserError(f"assignments grade {arguments.folder}: there is no folder {folder}")
+    results, survey = results_folder(arguments), survey_path(arguments.data)
+    try:
+        return otter_assignments.main(arguments.action, results, survey, folder)
+    except ValueError as problem:
+        raise UserError(str(problem)) from None
 
 
 def questionnaire(arguments: argparse.Namespace) -> int:
@@ -214,11 +225,11 @@ def import_export(arguments: argparse.Namespace) -> int:
 
 def refresh(arguments: argparse.Namespace) -> int:
     from tools import stopping
-    from tools.exercise_notebooks import solution_paths
+    from tools.assignments import master_paths
     from tools.notebook_runner import all_ran, appendix_notebooks, lesson_notebooks, run_notebooks
 
     # by default every notebook nbval checks: the lessons, the exercise solutions, the appendix
-    default = lesson_notebooks() + solution_paths() + appendix_notebooks()
+    default = lesson_notebooks() + master_paths() + appendix_notebooks()
     paths = [Path(p).resolve() for p in arguments.notebooks] or default
     os.environ.setdefault("KIT_RESULTS_DIR", tempfile.mkdtemp(prefix="kit-refresh-"))
     stopping.stop_on_signals()
@@ -273,9 +284,15 @@ def parser() -> argparse.ArgumentParser:
         "--run", metavar="NAME", help="the run to print (default: the latest good run of the shipped data)"
     )
     printed.set_defaults(handler=handout)
-    commands.add_parser(
-        "exercises", help="regenerate the student versions from notebooks/solutions (instructors)"
-    ).set_defaults(handler=exercises)
+    graded = commands.add_parser(
+        "assignments",
+        parents=[results],
+        help="otter-grader assignments: release, autograder, grade (instructors)",
+    )
+    graded.add_argument("action", choices=("release", "autograder", "grade"))
+    graded.add_argument("folder", nargs="?", help="grade: the folder of submitted notebooks")
+    graded.add_argument("--data", help="release/autograder: a class survey CSV the notebooks analyse")
+    graded.set_defaults(handler=assignments)
     commands.add_parser(
         "questionnaire",
         parents=[results],

@@ -46,16 +46,6 @@ LESSON_00: dict[str, Answer] = {
 }
 
 
-def free_parameters_with_a_direct_path(survey: pd.DataFrame) -> int:
-    """Exercise 00.2 (registered in ``helpers.exercises``): the free parameters, as lavaan counts
-    them, of the paper's model with one direct path PCDP -> Market Reach added. Counts do not
-    depend on the survey."""
-    from helpers import paper_model
-    from helpers.sem.specification import specify
-
-    return specify(paper_model.model_syntax() + "\nmarket_reach ~ partnership_collaboration").n_free
-
-
 # --- Lesson 01 ---------------------------------------------------------------------------------
 def _first_firm_operational_efficiency(survey: pd.DataFrame) -> float:
     from helpers.survey import score_constructs
