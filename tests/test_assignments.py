@@ -430,3 +430,27 @@ def test_grading_refuses_a_notebook_that_is_no_assignment(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="no notebooks"):
         assignments.grade(tmp_path / "empty", tmp_path, tmp_path / "grades.csv")
+
+
+def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, class_survey):
+    master = assignments.MASTERS_DIR / "01_questionnaire_and_data_solutions.ipynb"
+    (assigned,) = assignments.build(tmp_path / "results", class_survey, masters=[master], kit_copy=None)
+    folder = tmp_path / "results" / assignments.SUBFOLDER
+    assert (folder / "student" / class_survey.name).read_bytes() == class_survey.read_bytes()
+    notebook = nbformat.read(assigned.student_notebook, as_version=4)
+    parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    assert f"survey_file = '{class_survey.name}'" in parameters.source
+    with zipfile.ZipFile(assigned.autograder_zip) as archive:
+        assert f"files/{class_survey.name}" in archive.namelist()
+
+    assert answer_01_3(pd.read_csv(class_survey)) != pytest.approx(answer_01_3(), abs=0.005)
+    for cell in notebook.cells:  # 01.1 right for the class survey, 01.3 the shipped data's number
+        cell.source = cell.source.replace("answer_01_1 = ...", "answer_01_1 = scores.mean().idxmin()")
+        cell.source = cell.source.replace("answer_01_3 = ...", f"answer_01_3 = {answer_01_3()!r}")
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    nbformat.write(notebook, submitted / "carol.ipynb")
+    assignments.grade(submitted, folder / "autograder", tmp_path / "grades.csv")
+    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
+        (row,) = csv.DictReader(handle)
+    assert (row["exercise_01_1"], row["exercise_01_3"], row["points"]) == ("1", "0", "1")
