@@ -420,13 +420,18 @@ def test_a_folder_of_submissions_is_graded_here_into_a_csv(tmp_path):
         "1",
         "0",
     )
-    assert bob["assignment"] == "04_path_analysis_exercises"
+    assert bob["assignment"] == "04_path_analysis_exercises" and bob["problem"] == ""
 
 
-def test_grading_refuses_a_notebook_that_is_no_assignment(tmp_path):
+def test_grading_lists_a_file_it_cannot_grade_with_the_reason(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "lesson_copy.ipynb")
-    with pytest.raises(ValueError, match="no otter assignment name"):
-        assignments.grade(tmp_path, tmp_path, tmp_path / "grades.csv")
+    (tmp_path / "notes.ipynb").write_text("not a notebook", encoding="utf-8")
+    rows = assignments.grade(tmp_path, tmp_path, tmp_path / "grades.csv")
+    problems = {row["submission"]: row["problem"] for row in rows}
+    assert "no otter assignment name" in problems["lesson_copy.ipynb"]
+    assert "not a readable notebook" in problems["notes.ipynb"]
+    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
+        assert [row["points"] for row in csv.DictReader(handle)] == ["", ""]
     (tmp_path / "empty").mkdir()
     with pytest.raises(ValueError, match="no notebooks"):
         assignments.grade(tmp_path / "empty", tmp_path, tmp_path / "grades.csv")

@@ -189,7 +189,7 @@ def assignment_of(submission: Path) -> str:
     try:
         notebook = nbformat.read(submission, as_version=4)
     except Exception as error:  # nbformat raises several kinds for a file that is not a notebook
-        raise ValueError(f"{submission}: not a readable notebook ({error})") from None
+        raise ValueError(f"{submission}: not a readable notebook ({type(error).__name__})") from None
     name = notebook.metadata.get("otter", {}).get("assignment_name")
     if not name:
         raise ValueError(
@@ -202,41 +202,48 @@ def assignment_of(submission: Path) -> str:
 def grade(folder: Path, autograders: Path, grades_csv: Path) -> list[dict[str, object]]:
     """Grade every notebook in ``folder`` with the autograder zip of its assignment (otter's
     non-containerized grading: the notebook runs in this environment, then its tests), and write
-    one row per submission to ``grades_csv``: file, assignment, points, possible, and each
-    question's points. Returns the rows."""
-    from otter.api import grade_submission
-
+    one row per submission to ``grades_csv``: file, assignment, points, possible, each question's
+    points, and the problem that kept a file from being graded (not a notebook of an assignment,
+    no autograder for it). Returns the rows."""
     found = submissions(folder)
     if not found:
         raise ValueError(f"no notebooks (*.ipynb) in {folder}")
     rows = []
     for submission in found:
-        assignment = assignment_of(submission)
-        archive = autograders / f"{assignment.removesuffix('_exercises')}_autograder.zip"
-        if not archive.is_file():
-            raise ValueError(
-                f"{submission}: no autograder {archive.name} in {autograders}; run "
-                "`python3 kit.py assignments autograder` first"
-            )
-        with contextlib.redirect_stdout(io.StringIO()):
-            results = grade_submission(str(submission), str(archive), quiet=True)
-        row: dict[str, object] = {
-            "submission": submission.relative_to(folder).as_posix(),
-            "assignment": assignment,
-            "points": results.total,
-            "possible": results.possible,
-        }
-        for name in sorted(results.test_files):
-            row[name] = results.get_score(name)
+        row: dict[str, object] = {"submission": submission.relative_to(folder).as_posix(), "problem": ""}
+        try:
+            row |= _graded(submission, autograders)
+        except ValueError as problem:  # listed in the CSV (points left empty), never skipped
+            row["problem"] = str(problem).removeprefix(f"{submission}: ")
+            print(f"{row['submission']}: not graded: {row['problem']}")
+        else:
+            print(f"{row['submission']}: {row['points']} of {row['possible']} points")
         rows.append(row)
-        print(f"{row['submission']}: {row['points']} of {row['possible']} points")
     columns = ["submission", "assignment", "points", "possible"]
-    columns += sorted({key for row in rows for key in row} - set(columns))
+    columns += sorted({key for row in rows for key in row} - {*columns, "problem"}) + ["problem"]
     with files.atomic_path(grades_csv) as path, path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     return rows
+
+
+def _graded(submission: Path, autograders: Path) -> dict[str, object]:
+    """One submission's assignment, points, possible points and points per question."""
+    from otter.api import grade_submission
+
+    assignment = assignment_of(submission)
+    archive = autograders / f"{assignment.removesuffix('_exercises')}_autograder.zip"
+    if not archive.is_file():
+        raise ValueError(
+            f"no autograder {archive.name} in {autograders}; run `python3 kit.py assignments autograder`"
+        )
+    with contextlib.redirect_stdout(io.StringIO()):
+        results = grade_submission(str(submission), str(archive), quiet=True)
+    row: dict[str, object] = {"assignment": assignment, "points": results.total, "possible": results.possible}
+    for name in sorted(results.test_files):
+        row[name] = results.get_score(name)
+    return row
 
 
 def main(command: str, results: Path, survey: Path | None = None, folder: Path | None = None) -> int:
