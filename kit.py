@@ -21,8 +21,8 @@
                                       (CSV or .xlsx) as the kit's survey file -> results/surveys/
                                       (--to FILE: elsewhere; --force: replace it; --drop COLUMN)
 
-replicate, lab, book, handout, questionnaire and import take --results DIR: where results go (default:
-results/ in the kit's folder), for a read-only checkout or a shared lab machine.
+replicate, lab, book, handout, assignments, questionnaire and import take --results DIR: where results go
+(default: results/ in the kit's folder), for a read-only checkout or a shared lab machine.
 
 Each command first makes sure the local virtual environment ``.venv`` exists and holds the
 locked packages: requirements.lock (what the lessons need) for the students' commands,
