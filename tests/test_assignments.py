@@ -309,7 +309,8 @@ def test_the_release_holds_no_solution_and_no_expected_answer(release):
     folder, made = release
     student = folder / "student"
     names = sorted(path.name for path in student.rglob("*"))
-    assert names == sorted(assignments.student_name(a.lesson) for a in made), "only the student notebooks"
+    expected = ["README.md", *(assignments.student_name(a.lesson) for a in made)]
+    assert names == sorted(expected), "only the student notebooks and how to work with them"
     text = "\n".join(path.read_text(encoding="utf-8") for path in student.rglob("*"))
     for exercise_id, value in expected_values().items():
         assert not shown(value, text), f"the answer to {exercise_id} can be read from the release"
@@ -442,6 +443,7 @@ def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, c
     (assigned,) = assignments.build(tmp_path / "results", class_survey, masters=[master], kit_copy=None)
     folder = tmp_path / "results" / assignments.SUBFOLDER
     assert (folder / "student" / class_survey.name).read_bytes() == class_survey.read_bytes()
+    assert class_survey.name in (folder / "student" / "README.md").read_text(encoding="utf-8")
     notebook = nbformat.read(assigned.student_notebook, as_version=4)
     parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
     assert f"survey_file = '{class_survey.name}'" in parameters.source

@@ -47,6 +47,17 @@ AUTOGRADER_SUPPORT = ("helpers", "data")
 SUBFOLDER = "assignments"
 
 
+STUDENT_README = """\
+# Exercises
+
+Put these notebooks{data} in the kit's `notebooks/exercises/` folder (they import the kit's
+`helpers` and link to the lessons beside that folder) and open them with `python3 kit.py lab`.
+Write each answer where a cell says `answer_NN_k = ...`, then run the `grader.check(...)` cell under
+it: it says whether the answer has the right form (a number, a share, one of the names), not
+whether it is right. Hand in the notebooks, run from top to bottom; your instructor grades them.
+"""
+
+
 @dataclass(frozen=True)
 class Assigned:
     """What otter assign made of one master notebook."""
@@ -164,6 +175,9 @@ def build(
             made.append(kept)
     if student and survey is not None:
         files.write_bytes(out / "student" / survey.name, survey.read_bytes())
+    if student:
+        data = f" and {survey.name}" if survey is not None else ""
+        files.write_text(out / "student" / "README.md", STUDENT_README.format(data=data))
     return made
 
 
