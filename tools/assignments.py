@@ -9,7 +9,7 @@ notebook analyses. Written answers are manual questions, read by the instructor.
 
     python3 kit.py assignments release [--data FILE]     otter assign on every master notebook ->
         results/assignments/student/      what students get: notebooks without solutions or hidden
-                                          tests (and FILE, a class survey the notebooks then analyse)
+                                          tests, a README (and FILE, a class survey they analyse)
         results/assignments/autograder/   NN_<lesson>_autograder.zip, for Gradescope or ``grade``
         notebooks/exercises/              the kit's own copy of the student notebooks (shipped data
                                           only), which the lessons link to
@@ -129,8 +129,8 @@ def _analyse(notebook, survey: Path, stage: Path) -> None:
 
 
 def _requirements() -> str:
-    """The autograder's requirements.txt: the runtime lock's pins, without hashes (Gradescope's pip
-    resolves otter's own needs beside them)."""
+    """The autograder's requirements.txt: the runtime lock's pins (otter-grader among them), without
+    hashes; otter assign writes them into the zip's environment.yml, which Gradescope installs."""
     from tools.lock import requirement_lines
 
     return "\n".join(requirement_lines(RUNTIME_LOCK.read_text(encoding="utf-8"))) + "\n"
