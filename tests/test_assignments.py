@@ -457,7 +457,30 @@ def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, c
     submitted = tmp_path / "submitted"
     submitted.mkdir()
     nbformat.write(notebook, submitted / "carol.ipynb")
+    for cell in notebook.cells:  # dan points his notebook back at the shipped data, whose answer he gives
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(f"survey_file = '{class_survey.name}'", "survey_file = None")
+    nbformat.write(notebook, submitted / "dan.ipynb")
     assignments.grade(submitted, folder / "autograder", tmp_path / "grades.csv")
     with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
-        (row,) = csv.DictReader(handle)
+        rows = {row["submission"]: row for row in csv.DictReader(handle)}
+    row = rows["carol.ipynb"]
     assert (row["exercise_01_1"], row["exercise_01_3"], row["points"]) == ("1", "0", "1")
+    assert rows["dan.ipynb"]["exercise_01_3"] == "0"  # graded on the released survey, not the notebook's
+
+
+def test_the_hidden_tests_take_the_released_survey_as_constants_not_the_notebooks_variables():
+    notebook = nbformat.read(assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb", as_version=4)
+    assignments._grade_against(notebook, "class_60.csv")
+    hidden = [cell.source for cell in notebook.cells if "hidden: true" in cell.source]
+    assert len(hidden) == 2
+    for source in hidden:
+        call = source.strip().splitlines()[-1]
+        assert call.endswith(", 'class_60.csv', 'refuse')") and "survey_file" not in call
+    shipped = nbformat.read(assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb", as_version=4)
+    assignments._grade_against(shipped, None)
+    assert all(
+        cell.source.strip().endswith(", None, 'refuse')")
+        for cell in shipped.cells
+        if "hidden: true" in cell.source
+    )

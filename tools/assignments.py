@@ -95,6 +95,7 @@ def assign(master: Path, work: Path, survey: Path | None = None) -> Assigned:
     notebook = nbformat.read(master, as_version=4)
     if survey is not None:
         _analyse(notebook, survey, stage)
+    _grade_against(notebook, None if survey is None else survey.name)
     nbformat.write(notebook, stage / student_name(lesson))
     for name in AUTOGRADER_SUPPORT:
         shutil.copytree(ROOT / name, stage / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
@@ -126,6 +127,29 @@ def _analyse(notebook, survey: Path, stage: Path) -> None:
     config = yaml.safe_load(config_cell.source)
     config["files"] = [*config.get("files", []), survey.name]
     config_cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False)
+
+
+GRADED_CALL = re.compile(r"^(test_\w+_graded\(.*), survey_file, missing_answers\)\s*$", flags=re.M)
+
+
+def _grade_against(notebook, survey_name: str | None) -> None:
+    """Make the hidden tests grade against the released survey, whatever the student's notebook says:
+    each hidden test's call gets the survey's file name (shipped in the autograder zip; None: the
+    kit's shipped data) and the release's rule for blank answers as constants, in place of the
+    notebook's ``survey_file`` and ``missing_answers`` (a student who sets ``survey_file = None`` on
+    a class release is graded on the class survey all the same)."""
+    missing = "refuse"
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            found = re.search(r"^missing_answers = (['\"])(\w+)\1\s*$", cell.source, flags=re.M)
+            if found is None:
+                raise ValueError("the parameters cell has no line 'missing_answers = \"...\"'")
+            missing = found.group(2)
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and re.search(r"^hidden: true\s*$", cell.source, flags=re.M):
+            cell.source = GRADED_CALL.sub(
+                lambda m: f"{m.group(1)}, {survey_name!r}, {missing!r})", cell.source
+            )
 
 
 def _requirements() -> str:
