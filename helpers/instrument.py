@@ -144,6 +144,9 @@ PLATFORM_QUESTION = "Does your firm use this platform for its business: {label}?
 # form may ask them: survey tools export it as one column of the ticked platforms' labels, which
 # helpers.survey_import turns into the nine yes/no columns.
 PLATFORMS_CHECKBOX_QUESTION = "Which of these digital platforms does your firm use for its business?"
+# The heading of the printed questionnaire's yes/no table of platforms (one row per platform); a
+# form built from the printed page asks it as a grid, "heading [platform]", or as a checkbox.
+PLATFORMS_HEADING = "Does your firm use this platform for its business?"
 
 CONSTRUCTS: tuple[Construct, ...] = (
     Construct(

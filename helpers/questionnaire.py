@@ -189,7 +189,7 @@ def _platform_part(instructor: bool) -> list[str]:
     lines = [
         "<h2>Part B. Digital platforms</h2>",
         "<table>",
-        "<thead><tr><th>Does your firm use this platform for its business?</th>"
+        f"<thead><tr><th>{escape(ins.PLATFORMS_HEADING)}</th>"
         f'<th class="scale">{escape(ins.YES)}</th><th class="scale">{escape(ins.NO)}</th></tr></thead>',
         "<tbody>",
     ]

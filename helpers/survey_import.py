@@ -503,6 +503,7 @@ def question_lookup() -> dict[str, str]:
     for variable, question in zip(codebook["variable"], codebook["question"], strict=True):
         lookup[normalised(question)] = variable
     lookup[normalised(ins.PLATFORMS_CHECKBOX_QUESTION)] = CHECKBOX
+    lookup[normalised(ins.PLATFORMS_HEADING)] = CHECKBOX  # the printed table's heading as a checkbox
     lookup[normalised(PLATFORMS_CHECKBOX_CODE)] = CHECKBOX
     return lookup
 
@@ -571,9 +572,11 @@ def _candidates(text: str) -> list[tuple[str, str]]:
     if code is not None:
         found += [(code, "code (LimeSurvey 'code. text')"), (rest, "question text (LimeSurvey 'code. text')")]
     for part in (whole, rest):
-        bracket = re.fullmatch(r".*\[(.+)\]", part, flags=re.DOTALL)
+        bracket = re.fullmatch(r"(.*)\[(.+)\]", part, flags=re.DOTALL)
         if bracket:
-            found.append(("statement:" + bracket.group(1), "statement of a grid row 'Title [statement]'"))
+            found.append(("statement:" + bracket.group(2), "statement of a grid row 'Title [statement]'"))
+            if normalised(bracket.group(1)) == normalised(ins.PLATFORMS_HEADING):
+                found.append(("platform:" + bracket.group(2), "platform row of the printed yes/no table"))
         if " - " in part:
             found.append(
                 ("statement:" + part.rsplit(" - ", 1)[1], "statement of a matrix row 'Title - statement'")
@@ -590,6 +593,10 @@ def map_column(texts: list[str]) -> tuple[str, str] | None:
                 key = normalised(candidate.removeprefix("statement:"))
                 if key in statements:
                     return statements[key], how
+            elif candidate.startswith("platform:"):
+                key = normalised(candidate.removeprefix("platform:"))
+                if key in platform_labels():
+                    return platform_labels()[key], how
             elif normalised(candidate) in questions:
                 return questions[normalised(candidate)], how
     return None

@@ -551,3 +551,25 @@ def test_answers_worded_as_on_the_printed_questionnaire_map_to_the_datas_labels(
     si.import_export(export, tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == SHIPPED_TEXT
     assert "3 to under 6 years" in si.expected_labels("business_age")
+
+
+@pytest.mark.parametrize("platforms", ["checkbox", "yes/no grid"])
+def test_a_form_copied_from_the_printed_questionnaire_converts(tmp_path, platforms):
+    """Part B of the printed questionnaire is a yes/no table headed ins.PLATFORMS_HEADING: a form
+    built from it asks the platforms as a checkbox with that title, or as a grid 'heading [platform]'."""
+    table = []
+    for k, row in enumerate(FIRM_ROWS, start=1):
+        cells = {"Timestamp": f"2026/03/{k % 28 + 1:02d} 10:00:00 AM GMT+5:30"}
+        for header, value in question_columns(row, "checkbox", ", ", "google").items():
+            if header != ins.PLATFORMS_CHECKBOX_QUESTION:
+                cells[header] = value
+            elif platforms == "checkbox":
+                cells[ins.PLATFORMS_HEADING] = value
+            else:
+                for platform in ins.PLATFORMS:
+                    cells[f"{ins.PLATFORMS_HEADING} [{platform.label}]"] = row[platform.column]
+        table.append(cells)
+    export = tmp_path / "google.csv"
+    write_csv(export, [list(table[0]), *[list(cells.values()) for cells in table]])
+    si.import_export(export, tmp_path / "out.csv")
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8") == SHIPPED_TEXT
