@@ -4,7 +4,10 @@ solution and no expected answer, the autograder zip holds what Gradescope needs,
 submissions is graded on this machine into a CSV (tools/assignments.py)."""
 
 import csv
+import hashlib
+import json
 import re
+import shutil
 import zipfile
 
 import nbformat
@@ -222,6 +225,26 @@ def test_public_tests_check_the_form_and_never_show_the_answer(exercise_id):
     assert not shown(answer, public), "the public test's code is what students see on failure"
 
 
+def test_exercise_02_3s_public_test_refuses_a_share_and_02_1_accepts_either_of_two_tied_platforms(tmp_path):
+    public = TESTS["02.3"]["public"]
+    assert "looks like a share; multiply by 100" in failure_message(public, 0.868, "02.3")
+    assert passes(public, 86.8, "02.3") and passes(public, 0.0, "02.3") and passes(public, 100, "02.3")
+
+    from helpers import instrument
+
+    survey = raw_survey()
+    first, second = instrument.PLATFORMS[0], instrument.PLATFORMS[1]
+    survey[first.column] = "Yes"  # every firm: no variance, the smallest, shared by the two platforms
+    survey[second.column] = "Yes"
+    tied = tmp_path / "tied.csv"
+    survey.to_csv(tied, index=False)
+    hidden = TESTS["02.1"]["hidden"]
+    for platform in (first, second):
+        assert passes(hidden, platform.label, "02.1", survey_file=tied), platform.label
+        assert passes(hidden, platform.column, "02.1", survey_file=tied), platform.column
+    assert not passes(hidden, instrument.PLATFORMS[2].label, "02.1", survey_file=tied)
+
+
 def test_exercise_05_1_accepts_only_the_standardized_bc_bound_of_5000_resamples_with_the_kits_seed():
     scores = score_constructs(load_survey())
     row = ("indirect", "PCDP → IT → IA")
@@ -401,6 +424,11 @@ def test_a_folder_of_submissions_is_graded_here_into_a_csv(tmp_path):
         )  # 04.3 left as it came: `...`
     executed(wrong_answers, assigned.student_notebook.parent)
     nbformat.write(wrong_answers, submitted / "bob" / "04_renamed.ipynb")
+    crashed = nbformat.read(assigned.student_notebook, as_version=4)
+    for cell in crashed.cells:
+        cell.source = cell.source.replace("answer_04_1 = ...", "answer_04_1 = fit.no_such_attribute")
+        cell.source = cell.source.replace("answer_04_2 = ...", "answer_04_2 = (1")  # a SyntaxError
+    nbformat.write(crashed, submitted / "carol.ipynb")  # handed in unexecuted: grading runs it
     autograders = tmp_path / "autograder"
     autograders.mkdir()
     (autograders / "04_path_analysis_autograder.zip").write_bytes(assigned.autograder_zip.read_bytes())
@@ -409,7 +437,20 @@ def test_a_folder_of_submissions_is_graded_here_into_a_csv(tmp_path):
     assignments.grade(submitted, autograders, grades)
     with grades.open(encoding="utf-8") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
-    assert set(rows) == {"alice.ipynb", "bob/04_renamed.ipynb"}
+    assert set(rows) == {"alice.ipynb", "bob/04_renamed.ipynb", "carol.ipynb"}
+    assert rows["alice.ipynb"]["errors"] == rows["bob/04_renamed.ipynb"]["errors"] == ""
+    carol = rows["carol.ipynb"]
+    numbers = {  # the cells that assign the answers, counting from 1
+        name: index + 1
+        for index, cell in enumerate(crashed.cells)
+        for name in ("answer_04_1", "answer_04_2")
+        if cell.source.startswith(name)
+    }
+    assert carol["errors"] == (
+        f"AttributeError in cell {numbers['answer_04_1']} (answer_04_1); "
+        f"SyntaxError in cell {numbers['answer_04_2']} (answer_04_2)"
+    )
+    assert (carol["exercise_04_1"], carol["exercise_04_2"], carol["problem"]) == ("0", "0", "")
     assert {key: rows["alice.ipynb"][key] for key in ("points", "possible")} == {
         "points": "3",
         "possible": "3",
@@ -461,12 +502,53 @@ def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, c
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = cell.source.replace(f"survey_file = '{class_survey.name}'", "survey_file = None")
     nbformat.write(notebook, submitted / "dan.ipynb")
+    for cell in notebook.cells:  # erin's notebook names a survey the release does not hold
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace("survey_file = None", "survey_file = 'our_survey.csv'")
+    nbformat.write(notebook, submitted / "erin.ipynb")
     assignments.grade(submitted, folder / "autograder", tmp_path / "grades.csv")
     with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     row = rows["carol.ipynb"]
     assert (row["exercise_01_1"], row["exercise_01_3"], row["points"]) == ("1", "0", "1")
     assert rows["dan.ipynb"]["exercise_01_3"] == "0"  # graded on the released survey, not the notebook's
+    erin = rows["erin.ipynb"]
+    assert erin["points"] == "0" and erin["problem"].startswith("its setup cell (cell ")
+    assert "FileNotFoundError" in erin["errors"] and "our_survey.csv" in erin["problem"]
+
+
+def test_the_autograder_is_rebuilt_for_the_released_survey_and_refuses_another(tmp_path, class_survey):
+    results = tmp_path / "results"
+    folder = results / assignments.SUBFOLDER
+    assert assignments.main("release", results, class_survey) == 0
+    record = json.loads((folder / assignments.RELEASE_RECORD).read_text(encoding="utf-8"))
+    assert record == {
+        "survey_file": class_survey.name,
+        "sha256": hashlib.sha256(class_survey.read_bytes()).hexdigest(),
+        "missing_answers": "refuse",
+    }
+    for archive in (folder / "autograder").glob("*.zip"):
+        archive.unlink()
+    assert assignments.main("autograder", results) == 0  # no --data: the released class survey
+    archives = sorted((folder / "autograder").glob("*.zip"))
+    assert len(archives) == len(MASTERS)
+    for archive in archives[1:]:  # lesson 00 is about the model, not the data
+        with zipfile.ZipFile(archive) as opened:
+            assert f"files/{class_survey.name}" in opened.namelist(), archive.name
+    other = tmp_path / "other_survey.csv"
+    other.write_text(raw_survey().to_csv(index=False), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"made for the class survey class_survey\.csv .*release again"):
+        assignments.main("autograder", results, other)
+    master = assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb"
+    assignments.build(results, None, student=False, masters=[master])  # a zip of the shipped data
+    submitted = tmp_path / "submitted"
+    submitted.mkdir()
+    shutil.copy(folder / "student" / "02_descriptives_exercises.ipynb", submitted)
+    (row,) = assignments.grade(submitted, folder / "autograder", tmp_path / "grades.csv")
+    assert "made without the released survey class_survey.csv" in row["problem"]
+    (folder / "student" / class_survey.name).write_text("changed", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing or changed since the release"):
+        assignments.main("autograder", results)
 
 
 def test_the_hidden_tests_take_the_released_survey_as_constants_not_the_notebooks_variables():

@@ -28,7 +28,9 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
+import json
 import re
 import shutil
 import tempfile
@@ -45,6 +47,7 @@ RUNTIME_LOCK = ROOT / "requirements.lock"
 # what the autograder needs beside the notebook (the master's config names them in autograder_files)
 AUTOGRADER_SUPPORT = ("helpers", "data")
 SUBFOLDER = "assignments"
+RELEASE_RECORD = "release.json"  # in results/assignments/: the survey the release grades against
 
 
 STUDENT_README = """\
@@ -258,7 +261,8 @@ def grade(folder: Path, autograders: Path, grades_csv: Path) -> list[dict[str, o
             print(f"{row['submission']}: {row['points']} of {row['possible']} points")
         rows.append(row)
     columns = ["submission", "assignment", "points", "possible"]
-    columns += sorted({key for row in rows for key in row} - {*columns, "problem"}) + ["problem"]
+    columns += sorted({key for row in rows for key in row} - {*columns, "errors", "problem"})
+    columns += ["errors", "problem"]
     with files.atomic_path(grades_csv) as path, path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
@@ -268,6 +272,7 @@ def grade(folder: Path, autograders: Path, grades_csv: Path) -> list[dict[str, o
 
 def _graded(submission: Path, autograders: Path) -> dict[str, object]:
     """One submission's assignment, points, possible points and points per question."""
+    import nbformat
     from otter.api import grade_submission
 
     assignment = assignment_of(submission)
@@ -276,12 +281,127 @@ def _graded(submission: Path, autograders: Path) -> dict[str, object]:
         raise ValueError(
             f"no autograder {archive.name} in {autograders}; run `python3 kit.py assignments autograder`"
         )
+    released = read_release(autograders.parent)
+    if released is not None and released["survey_file"] is not None:
+        import zipfile
+
+        with zipfile.ZipFile(archive) as opened:
+            names = opened.namelist()
+            tests = [opened.read(name).decode("utf-8") for name in names if name.startswith("tests/")]
+            on_survey = any("load_survey(" in test for test in tests)  # lesson 00 reads no survey
+            if on_survey and f"files/{released['survey_file']}" not in names:
+                raise ValueError(
+                    f"the autograder {archive.name} was made without the released survey "
+                    f"{released['survey_file']}; run `python3 kit.py assignments autograder`"
+                )
     with contextlib.redirect_stdout(io.StringIO()):
         results = grade_submission(str(submission), str(archive), quiet=True)
     row: dict[str, object] = {"assignment": assignment, "points": results.total, "possible": results.possible}
     for name in sorted(results.test_files):
         row[name] = results.get_score(name)
+    raised = raised_cells(results.notebook, nbformat.read(submission, as_version=4))
+    row["errors"] = "; ".join(f"{cell.error} in cell {cell.number}{cell.answers}" for cell in raised)
+    setup = [cell for cell in raised if "notebook.setup(" in cell.source]
+    if setup:
+        row["problem"] = (
+            f"its setup cell (cell {setup[0].number}) raised {setup[0].error}: {setup[0].message}; the "
+            "answers after it were not computed (check the notebook's survey_file and the survey shipped "
+            "with the release)"
+        )
     return row
+
+
+@dataclass(frozen=True)
+class RaisedCell:
+    """A cell of an executed submission that raised."""
+
+    number: int  # counting every cell from 1, as the notebook shows them top to bottom
+    error: str  # the exception's name: "AttributeError"
+    message: str  # its message's first line
+    answers: str  # " (answer_04_1)" when the cell assigns an exercise's answer, else ""
+    source: str
+
+
+def raised_cells(notebook, submitted=None) -> list[RaisedCell]:
+    """The cells of an executed submission that raised, otter's own cells (its init cell and the
+    ``grader.check`` cells, which fail when grading outside Jupyter) left out; numbered as in the
+    ``submitted`` notebook (otter adds cells at the top of the one it runs), matched by cell id, else
+    by source."""
+    cells = [] if submitted is None else submitted.cells
+    by_id = {cell.get("id"): number for number, cell in enumerate(cells, start=1) if cell.get("id")}
+    by_source = {}
+    for number, cell in enumerate(cells, start=1):
+        by_source.setdefault(cell.source, number)
+    found = []
+    for position, cell in enumerate([] if notebook is None else notebook.cells, start=1):
+        if cell.cell_type != "code" or re.search(r"\b(otter|grader)\.", cell.source):
+            continue
+        number = by_id.get(cell.get("id")) or by_source.get(cell.source) or position
+        errors = [output for output in cell.get("outputs", []) if output.get("output_type") == "error"]
+        if errors:
+            names = sorted(set(re.findall(r"^(answer_\d\d_\d+)\s*=", cell.source, flags=re.M)))
+            lines = str(errors[0].get("evalue", "")).strip().splitlines()
+            found.append(
+                RaisedCell(
+                    number,
+                    str(errors[0].get("ename", "Exception")),
+                    lines[0] if lines else "",
+                    f" ({', '.join(names)})" if names else "",
+                    cell.source,
+                )
+            )
+    return found
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def release_record(survey: Path | None, missing_answers: str = "refuse") -> dict[str, object]:
+    """What a release grades against: the survey's file name (None: the kit's shipped data), its
+    SHA-256 and the rule for blank answers."""
+    from helpers import settings
+
+    return {
+        "survey_file": None if survey is None else survey.name,
+        "sha256": sha256(Path(settings.SHIPPED_SURVEY_FILE) if survey is None else survey),
+        "missing_answers": missing_answers,
+    }
+
+
+def read_release(out: Path) -> dict[str, object] | None:
+    """results/assignments/release.json, written by ``release`` (None: no release made here yet)."""
+    path = out / RELEASE_RECORD
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def released_survey(out: Path, survey: Path | None) -> Path | None:
+    """The survey ``autograder`` builds with: the one the last release in ``out`` was made for (its copy
+    in student/, checked against the recorded SHA-256), so that zips made without --data after a class
+    release still hold the class survey; a different --data is refused (the students' notebooks
+    analyse the released one)."""
+    released = read_release(out)
+    if released is None:
+        return survey
+    name = released["survey_file"]
+    if survey is not None and sha256(survey) != released["sha256"]:
+        was = "the kit's shipped data" if name is None else f"the class survey {name}"
+        raise ValueError(
+            f"the release in {out} was made for {was} (SHA-256 {released['sha256'][:12]}...), not for "
+            f"{survey}; to grade against {survey.name}, release again with --data {survey} and give the "
+            "students its notebooks"
+        )
+    if name is None:
+        return None
+    kept = out / "student" / name
+    if not kept.is_file() or sha256(kept) != released["sha256"]:
+        raise ValueError(
+            f"{kept}, the survey the release was made for, is missing or changed since the release; "
+            f"give it again with --data FILE (SHA-256 {released['sha256']})"
+        )
+    return survey if survey is not None else kept
 
 
 def main(command: str, results: Path, survey: Path | None = None, folder: Path | None = None) -> int:
@@ -298,7 +418,13 @@ def main(command: str, results: Path, survey: Path | None = None, folder: Path |
         from helpers.survey import load_survey
 
         load_survey(survey)  # a file the notebooks could not analyse is refused now, with every problem
+    if command != "release":
+        survey = released_survey(out, survey)
     made = build(results, survey, student=command == "release")
+    if command == "release":
+        record = json.dumps(release_record(survey), indent=2, sort_keys=True) + "\n"
+        files.write_text(out / RELEASE_RECORD, record)
+        print(f"wrote {out / RELEASE_RECORD}")
     for assigned in made:
         if command == "release":
             print(f"wrote {assigned.student_notebook}")
