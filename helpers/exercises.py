@@ -56,8 +56,9 @@ def check(exercise_id: str, answer, survey: pd.DataFrame) -> bool:
     return False
 
 
-def _as_kind(answer, kind: str, asked: str = "exercise") -> tuple[object, str]:
-    """The answer as a plain number or text, or a message saying why it cannot be checked."""
+def _as_kind(answer, kind: str, asked: str = "exercise", variable: str = "answer") -> tuple[object, str]:
+    """The answer as a plain number or text, or a message saying why it cannot be checked
+    (``variable``: the name the answer is assigned to, for the message when it is None)."""
     answer = _single_value(answer)
     if isinstance(answer, _Several):
         return None, (
@@ -69,13 +70,13 @@ def _as_kind(answer, kind: str, asked: str = "exercise") -> tuple[object, str]:
             return answer.strip(" ()").lower(), ""
         return None, (
             f'This question expects {kind}, in quotes (e.g. "b"), but your answer is '
-            f"{repr(answer) if isinstance(answer, str) else _describe(answer)}."
+            f"{repr(answer) if isinstance(answer, str) else _describe(answer, variable)}."
         )
     if kind == NAME:
         if isinstance(answer, str) and answer.strip():
             return answer, ""
         return None, (
-            f"This {asked} expects a name (text in quotes), but your answer is {_describe(answer)}."
+            f"This {asked} expects a name (text in quotes), but your answer is {_describe(answer, variable)}."
         )
     if isinstance(answer, str):
         return None, (
@@ -83,13 +84,14 @@ def _as_kind(answer, kind: str, asked: str = "exercise") -> tuple[object, str]:
             "Give the number itself, without quotes."
         )
     if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
-        return None, f"This {asked} expects {kind}, but your answer is {_describe(answer)}."
+        return None, f"This {asked} expects {kind}, but your answer is {_describe(answer, variable)}."
     try:
         value = float(answer)
     except (OverflowError, ValueError, TypeError):  # e.g. an integer too large for a float
         return (
             None,
-            f"This {asked} expects {kind}, but your answer ({_describe(answer)}) is no usable number.",
+            f"This {asked} expects {kind}, but your answer ({_describe(answer, variable)}) "
+            "is no usable number.",
         )
     if math.isinf(value):
         return None, "Your answer is infinite: check the calculation that produced it."
@@ -116,9 +118,9 @@ def _single_value(answer):
     return answer.item() if hasattr(answer, "item") and not isinstance(answer, str) else answer
 
 
-def _describe(answer) -> str:
+def _describe(answer, variable: str = "answer") -> str:
     if answer is None:
-        return "None (did you assign your result to `answer`?)"
+        return f"None (did you assign your result to `{variable}`, or did its cell fail?)"
     if answer is Ellipsis:
         return "... (replace the ... with your answer)"
     if isinstance(answer, bool):
@@ -135,11 +137,12 @@ def _matches(value, expected, entry: Answer) -> bool:
     return abs(value - expected) <= allowed + 1e-12
 
 
-def usable(answer, kind: str = NUMBER):
+def usable(answer, kind: str = NUMBER, variable: str = "answer"):
     """An exercise's answer as a plain number (an int for ``WHOLE_NUMBER``) or text (``NAME``), for
     the assignments' tests; raises AssertionError saying what is wrong with its form (never whether
-    it is right)."""
-    value, problem = _as_kind(answer, kind)
+    it is right); ``variable``: the exercise's answer variable ('answer_02_1'), named when the answer
+    is None."""
+    value, problem = _as_kind(answer, kind, variable=variable)
     assert not problem, problem
     return int(value) if kind == WHOLE_NUMBER else value
 

@@ -245,6 +245,16 @@ def test_exercise_02_3s_public_test_refuses_a_share_and_02_1_accepts_either_of_t
     assert not passes(hidden, instrument.PLATFORMS[2].label, "02.1", survey_file=tied)
 
 
+@pytest.mark.parametrize("exercise_id", sorted(TESTS))
+def test_a_missing_answer_is_named_by_its_variable_and_a_failed_cell_suggested(exercise_id):
+    variable = f"answer_{exercise_id.replace('.', '_')}"
+    for kind in ("public", "hidden"):  # None: what otter passes when the answer's cell raised
+        message = failure_message(TESTS[exercise_id][kind], None, exercise_id)
+        assert f"your answer is None (did you assign your result to `{variable}`, or did its cell fail?)" in (
+            message
+        ), message
+
+
 def test_exercise_05_1_accepts_only_the_standardized_bc_bound_of_5000_resamples_with_the_kits_seed():
     scores = score_constructs(load_survey())
     row = ("indirect", "PCDP → IT → IA")
@@ -494,7 +504,7 @@ def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, c
     assert answer_01_3(pd.read_csv(class_survey)) != pytest.approx(answer_01_3(), abs=0.005)
     for cell in notebook.cells:  # 01.1 right for the class survey, 01.3 the shipped data's number
         cell.source = cell.source.replace("answer_01_1 = ...", "answer_01_1 = scores.mean().idxmin()")
-        cell.source = cell.source.replace("answer_01_3 = ...", f"answer_01_3 = {answer_01_3()!r}")
+        cell.source = cell.source.replace("answer_01_3 = ...", f"answer_01_3 = {float(answer_01_3())!r}")
     submitted = tmp_path / "submitted"
     submitted.mkdir()
     nbformat.write(notebook, submitted / "carol.ipynb")
@@ -511,7 +521,9 @@ def test_a_release_for_a_class_survey_ships_it_and_grades_against_it(tmp_path, c
         rows = {row["submission"]: row for row in csv.DictReader(handle)}
     row = rows["carol.ipynb"]
     assert (row["exercise_01_1"], row["exercise_01_3"], row["points"]) == ("1", "0", "1")
-    assert rows["dan.ipynb"]["exercise_01_3"] == "0"  # graded on the released survey, not the notebook's
+    assert row["errors"] == rows["dan.ipynb"]["errors"] == ""
+    dan = rows["dan.ipynb"]  # right for the shipped data his notebook analyses; graded on the release's
+    assert (dan["exercise_01_1"], dan["exercise_01_3"], dan["points"]) == ("0", "0", "0")
     erin = rows["erin.ipynb"]
     assert erin["points"] == "0" and erin["problem"].startswith("its setup cell (cell ")
     assert "FileNotFoundError" in erin["errors"] and "our_survey.csv" in erin["problem"]
@@ -552,17 +564,14 @@ def test_the_autograder_is_rebuilt_for_the_released_survey_and_refuses_another(t
 
 
 def test_the_hidden_tests_take_the_released_survey_as_constants_not_the_notebooks_variables():
-    notebook = nbformat.read(assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb", as_version=4)
-    assignments._grade_against(notebook, "class_60.csv")
-    hidden = [cell.source for cell in notebook.cells if "hidden: true" in cell.source]
-    assert len(hidden) == 2
-    for source in hidden:
-        call = source.strip().splitlines()[-1]
-        assert call.endswith(", 'class_60.csv', 'refuse')") and "survey_file" not in call
-    shipped = nbformat.read(assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb", as_version=4)
-    assignments._grade_against(shipped, None)
-    assert all(
-        cell.source.strip().endswith(", None, 'refuse')")
-        for cell in shipped.cells
-        if "hidden: true" in cell.source
-    )
+    master = assignments.MASTERS_DIR / "02_descriptives_solutions.ipynb"
+    for survey_name in ("class_60.csv", None):
+        notebook = nbformat.read(master, as_version=4)
+        assignments._grade_against(notebook, survey_name)
+        hidden = [cell.source for cell in notebook.cells if "hidden: true" in cell.source]
+        assert len(hidden) == 2
+        for source in hidden:
+            # otter passes a test function the notebook's variables named as its parameters: none left
+            assert re.search(r"^def test_02_\d_graded\(answer_02_\d\):$", source, flags=re.M), source
+            assert f"    survey_file, missing_answers = {survey_name!r}, 'refuse'" in source
+            assert re.search(r"^test_02_\d_graded\(answer_02_\d\)$", source, flags=re.M), source

@@ -132,15 +132,17 @@ def _analyse(notebook, survey: Path, stage: Path) -> None:
     config_cell.source = "# ASSIGNMENT CONFIG\n" + yaml.safe_dump(config, sort_keys=False)
 
 
-GRADED_CALL = re.compile(r"^(test_\w+_graded\(.*), survey_file, missing_answers\)\s*$", flags=re.M)
+GRADED_DEF = re.compile(r"^def (test_\w+_graded)\((.*), survey_file, missing_answers\):[ \t]*\n", flags=re.M)
+GRADED_CALL = re.compile(r"^(test_\w+_graded\(.*), survey_file, missing_answers\)[ \t]*$", flags=re.M)
 
 
 def _grade_against(notebook, survey_name: str | None) -> None:
     """Make the hidden tests grade against the released survey, whatever the student's notebook says:
-    each hidden test's call gets the survey's file name (shipped in the autograder zip; None: the
-    kit's shipped data) and the release's rule for blank answers as constants, in place of the
-    notebook's ``survey_file`` and ``missing_answers`` (a student who sets ``survey_file = None`` on
-    a class release is graded on the class survey all the same)."""
+    each hidden test loses its ``survey_file`` and ``missing_answers`` parameters (otter passes a test
+    the notebook's variables of those names) and sets them itself, as constants: the survey's file
+    name (shipped in the autograder zip; None: the kit's shipped data) and the release's rule for
+    blank answers. A student who sets ``survey_file = None`` on a class release is graded on the
+    class survey all the same."""
     missing = "refuse"
     for cell in notebook.cells:
         if "parameters" in cell.metadata.get("tags", []):
@@ -148,11 +150,11 @@ def _grade_against(notebook, survey_name: str | None) -> None:
             if found is None:
                 raise ValueError("the parameters cell has no line 'missing_answers = \"...\"'")
             missing = found.group(2)
+    constants = f"    survey_file, missing_answers = {survey_name!r}, {missing!r}  # fixed at release\n"
     for cell in notebook.cells:
         if cell.cell_type == "code" and re.search(r"^hidden: true\s*$", cell.source, flags=re.M):
-            cell.source = GRADED_CALL.sub(
-                lambda m: f"{m.group(1)}, {survey_name!r}, {missing!r})", cell.source
-            )
+            source = GRADED_DEF.sub(lambda m: f"def {m.group(1)}({m.group(2)}):\n{constants}", cell.source)
+            cell.source = GRADED_CALL.sub(lambda m: f"{m.group(1)})", source)
 
 
 def _requirements() -> str:
