@@ -13,9 +13,13 @@ notebook analyses. Written answers are manual questions, read by the instructor.
         results/assignments/autograder/   NN_<lesson>_autograder.zip, for Gradescope or ``grade``
         notebooks/exercises/              the kit's own copy of the student notebooks (shipped data
                                           only), which the lessons link to
+        results/assignments/release.json  the survey the hidden tests grade against (its file name,
+                                          SHA-256 and blank-answer rule), fixed at release whatever a
+                                          student's notebook names; `autograder` and `grade` reuse it
     python3 kit.py assignments grade FOLDER               every submitted notebook in FOLDER, graded
         on this machine without Docker (otter's non-containerized grading), one row per submission ->
-        results/assignments/grades.csv
+        results/assignments/grades.csv    points per exercise, the cells that raised (errors) and
+                                          what kept a file from being graded (problem)
     python3 kit.py assignments autograder [--data FILE]   only the autograder zips
 
 Why otter-grader (not nbgrader): the tests live in the notebook beside the exercise, public ones for
