@@ -16,6 +16,11 @@ from helpers.answers import CHOICE, NAME, NUMBER, WHOLE_NUMBER, Answer
 __all__ = ["REGISTRY", "CHOICE", "NAME", "NUMBER", "WHOLE_NUMBER", "Answer"]
 
 
+def multiple_choice(letter: str, hint: str) -> Answer:
+    """A conceptual question: the letter of the right choice, whatever the data, and a hint."""
+    return Answer(choice(letter), hint, kind=CHOICE)
+
+
 def choice(letter: str):
     """The expected answer of a multiple-choice question: the right letter, whatever the data."""
 
@@ -27,21 +32,18 @@ def choice(letter: str):
 
 # --- Lesson 00 ---------------------------------------------------------------------------------
 LESSON_00: dict[str, Answer] = {
-    "00.a": Answer(
-        choice("b"),
+    "00.a": multiple_choice(
+        "b",
         "follow the arrows: first from PCDP into global logistics, then from global logistics into "
         "operational efficiency; find each arrow's code in the table of hypotheses.",
-        kind=CHOICE,
     ),
-    "00.b": Answer(
-        choice("c"),
+    "00.b": multiple_choice(
+        "c",
         "a missing arrow is a claim about what happens once the variables in between are known.",
-        kind=CHOICE,
     ),
-    "00.c": Answer(
-        choice("a"),
+    "00.c": multiple_choice(
+        "a",
         "reread the paragraph on equivalent models: what else fits exactly as well?",
-        kind=CHOICE,
     ),
 }
 
@@ -60,12 +62,11 @@ def _recoded_disagree(survey: pd.DataFrame) -> int:
 
 
 LESSON_01: dict[str, Answer] = {
-    "01.a": Answer(
-        choice("b"),
+    "01.a": multiple_choice(
+        "b",
         "a reverse-worded statement is turned around and averaged into the same construct score as "
         "the others, and it adds a line to the form: so what is it for? Compare the answers of someone "
         "who reads each statement with those of someone who does not.",
-        kind=CHOICE,
     ),
     "01.b": Answer(
         _recoded_disagree,
@@ -93,16 +94,14 @@ LESSON_02: dict[str, Answer] = {
         "read the cross-table where the row Medium meets the column Pvt Ltd Co.",
         kind=WHOLE_NUMBER,
     ),
-    "02.b": Answer(
-        choice("b"),
+    "02.b": multiple_choice(
+        "b",
         "suppose the five answers were coded 1, 2, 3, 10 and 100 instead of 1 to 5 (same order, "
         "different distances): which of the three would still point to the same answer category?",
-        kind=CHOICE,
     ),
-    "02.c": Answer(
-        choice("c"),
+    "02.c": multiple_choice(
+        "c",
         "find the chance that all six tests stay above .05, then take its complement.",
-        kind=CHOICE,
     ),
 }
 
@@ -119,21 +118,19 @@ def _shapiro_rejections(survey: pd.DataFrame) -> int:
 
 
 LESSON_03: dict[str, Answer] = {
-    "03.a": Answer(
-        choice("b"),
+    "03.a": multiple_choice(
+        "b",
         "a test can only reject its null hypothesis or fail to; what does failing to reject tell you?",
-        kind=CHOICE,
     ),
     "03.b": Answer(
         _shapiro_rejections,
         "count the rows of your scipy table whose `shapiro_p` is below .05.",
         kind=WHOLE_NUMBER,
     ),
-    "03.c": Answer(
-        choice("a"),
+    "03.c": multiple_choice(
+        "a",
         "VIF_j = 1 / (1 - R²_j): which regression should R²_j come from, and what does a regression "
         "without a column of ones force through?",
-        kind=CHOICE,
     ),
 }
 
@@ -147,16 +144,14 @@ def _rmsea_of_the_example(survey: pd.DataFrame) -> float:
 
 
 LESSON_04: dict[str, Answer] = {
-    "04.a": Answer(
-        choice("b"),
+    "04.a": multiple_choice(
+        "b",
         "which variable does the model never try to explain, and what does fixed.x do with it?",
-        kind=CHOICE,
     ),
-    "04.b": Answer(
-        choice("c"),
+    "04.b": multiple_choice(
+        "c",
         "an index that compares two models needs numbers from both: read each formula above and ask "
         "whether it uses anything besides the model's own χ², df, N and residuals.",
-        kind=CHOICE,
     ),
     "04.c": Answer(
         _rmsea_of_the_example,
@@ -185,16 +180,14 @@ def _direct_path_pcdp_mr_interval(survey: pd.DataFrame) -> set[str]:
 
 
 LESSON_05: dict[str, Answer] = {
-    "05.a": Answer(
-        choice("b"),
+    "05.a": multiple_choice(
+        "b",
         "reread the paragraph 'How the intervals are built' under the table of the eight paths.",
-        kind=CHOICE,
     ),
-    "05.b": Answer(
-        choice("b"),
+    "05.b": multiple_choice(
+        "b",
         "a test that does not reject a hypothesis has not shown it true: ask what else the data are "
         "compatible with.",
-        kind=CHOICE,
     ),
     "05.c": Answer(
         _direct_path_pcdp_mr_interval,
@@ -215,16 +208,14 @@ def _model_test_p(survey: pd.DataFrame) -> float:
 
 
 LESSON_06: dict[str, Answer] = {
-    "06.a": Answer(
-        choice("b"),
+    "06.a": multiple_choice(
+        "b",
         "ask which hypothesis of the paper the baseline model's test could support or reject.",
-        kind=CHOICE,
     ),
-    "06.b": Answer(
-        choice("b"),
+    "06.b": multiple_choice(
+        "b",
         "ask what a reader would decide about H1a with each of the two numbers, and whether rounding "
         "can bridge a gap that large.",
-        kind=CHOICE,
     ),
     "06.c": Answer(
         _model_test_p,
@@ -245,16 +236,14 @@ def _power_gl_ia_at_300(survey: pd.DataFrame) -> float:
 
 
 LESSON_07: dict[str, Answer] = {
-    "07.a": Answer(
-        choice("a"),
+    "07.a": multiple_choice(
+        "a",
         "ask where the five-point answers of the simulated firms come from, and whether the "
         "authors' own answers were ever published.",
-        kind=CHOICE,
     ),
-    "07.b": Answer(
-        choice("c"),
+    "07.b": multiple_choice(
+        "c",
         "power is about studies not yet run, drawn from a world in which the path has a given size.",
-        kind=CHOICE,
     ),
     "07.c": Answer(
         _power_gl_ia_at_300,

@@ -406,19 +406,8 @@ def _read_csv(path: Path, data: bytes) -> ExportTable:
             ],
         ) from None
     reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] = []
-    rows, lines, empty = [], [], 0
     try:
-        for fields in reader:
-            if not header:
-                if any(value.strip() for value in fields):
-                    header = [value.strip() for value in fields]
-                continue
-            if not any(value.strip() for value in fields):
-                empty += 1
-                continue
-            rows.append(fields)
-            lines.append(f"file line {reader.line_num}")
+        header, rows, lines, empty = _header_and_rows((f"file line {reader.line_num}", f) for f in reader)
     except csv.Error as error:
         raise ExportImportError(
             path,
@@ -442,6 +431,24 @@ def _read_csv(path: Path, data: bytes) -> ExportTable:
     return ExportTable(header, rows, lines, empty_rows=empty)
 
 
+def _header_and_rows(numbered) -> tuple[list[str], list[list[str]], list[str], int]:
+    """From (where, fields) pairs in file order: the first non-blank row as the header, then the
+    data rows with where each was read, and how many blank rows were skipped."""
+    header: list[str] = []
+    rows, lines, empty = [], [], 0
+    for where, fields in numbered:
+        if not header:
+            if any(value.strip() for value in fields):
+                header = [value.strip() for value in fields]
+            continue
+        if not any(value.strip() for value in fields):
+            empty += 1
+            continue
+        rows.append(fields)
+        lines.append(where)
+    return header, rows, lines, empty
+
+
 def _read_workbook(path: Path) -> ExportTable:
     import openpyxl
 
@@ -453,19 +460,11 @@ def _read_workbook(path: Path) -> ExportTable:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        header: list[str] = []
-        rows, lines, empty = [], [], 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            fields = [_cell_text(value) for value in values]
-            if not header:
-                if any(value.strip() for value in fields):
-                    header = [value.strip() for value in fields]
-                continue
-            if not any(value.strip() for value in fields):
-                empty += 1
-                continue
-            rows.append(fields)
-            lines.append(f"sheet row {number}")
+        numbered = (
+            (f"sheet row {number}", [_cell_text(value) for value in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        )
+        header, rows, lines, empty = _header_and_rows(numbered)
         return ExportTable(header, rows, lines, sheet.title, len(workbook.worksheets), empty)
     finally:
         workbook.close()
