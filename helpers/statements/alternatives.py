@@ -227,7 +227,7 @@ def modification_indices(mod: pd.DataFrame) -> str:
         over = int((mod["mi"] >= 3.84).sum())
         count = "One MI exceeds" if over == 1 else f"{over} MIs exceed"
         into_pcdp = (
-            " (an arrow into PCDP would make the model's starting cause an outcome)"
+            " (an arrow into PCDP would turn the model's exogenous starting point into an outcome)"
             if top["path"].endswith("→ PCDP")
             else ""
         )
