@@ -16,11 +16,12 @@ A small seeded Monte Carlo on the kit's generator's population (``helpers.synthe
   own answer shares (``synthetic.ANSWER_SHARES``), five skewed ones (most answers 4 or 5), and
   three categories. Every condition cuts the same draws (common random numbers), so the
   differences between conditions come from the cutting alone.
-- **Estimators, in closed form.** A CFA fitted by ML with ``helpers.sem.fit_sem`` takes about
-  0.3 s per dataset here, so 200 datasets in five conditions would take minutes; a lesson cell
-  should take seconds. Every dataset is therefore estimated in closed form, all at once, from
-  its Pearson correlations (what ML on the answers as numbers fits):
-  the standardized loading of item i is Spearman's triad estimate within its construct,
+- **Estimators, in closed form.** A CFA fitted by ML with ``helpers.sem.fit_sem`` takes a
+  noticeable fraction of a second per dataset (the full latent SEM longer), so hundreds of
+  datasets in five conditions would take minutes; a lesson cell should take seconds. Every
+  dataset is therefore estimated in closed form, all at once, from its Pearson correlations
+  (what ML on the answers as numbers fits):
+  the standardized loading of item i is the triad estimate within its construct,
   λ̂ᵢ² = Σ_{j<k} rᵢⱼ rᵢₖ / Σ_{j<k} rⱼₖ over the construct's other items j, k (exact when the
   one-factor model holds, as ML is); the latent correlation of constructs a and b is
   Σ rᵢⱼ / (Σ λ̂ᵢ · Σ λ̂ⱼ) over items i of a and j of b; the latent paths are the paper's path
@@ -28,6 +29,12 @@ A small seeded Monte Carlo on the kit's generator's population (``helpers.synthe
   covariances of the item means (what the paper does), both with
   ``paper_model.fit_covariances`` and standardized (std.all). The tests check the closed form
   against ``fit_sem``'s CFA on simulated datasets.
+
+What to expect, from the simulation studies in ``REFERENCES``: ML on the answers as numbers
+gives standardized loadings that are too low once answers are cut into categories, more so
+with fewer categories and with skewed (asymmetric) thresholds. ``helpers.scenarios.ordinal_scenarios``
+(lesson 07) looks at the composite paths alone, with one loading for every item; this module adds
+the CFA's loadings, the latent paths and answer shares other than the kit's.
 
 ``ordinal_items_simulation`` returns the tidy table; ``ordinal_items_summary`` the sentence a
 lesson prints, computed from that table; ``conditions_table`` shows the conditions and
@@ -44,6 +51,7 @@ import pandas as pd
 
 from helpers import instrument as ins
 from helpers import paper_model, power, settings, synthetic
+from helpers.sem import simulation
 from helpers.statements import listing, number
 
 CONTINUOUS = "continuous"
@@ -104,8 +112,6 @@ REFERENCES = (
     "Rhemtulla, M., Brosseau-Liard, P. É., & Savalei, V. (2012). When can categorical variables "
     "be treated as continuous? A comparison of robust continuous and categorical SEM estimation "
     "methods under suboptimal conditions. Psychological Methods, 17(3), 354–373.",
-    'Spearman, C. (1904). "General intelligence," objectively determined and measured. The '
-    "American Journal of Psychology, 15(2), 201–292.",
 )
 
 
@@ -177,15 +183,20 @@ def ordinal_items_simulation(
     _check_count("n_firms", n_firms, MIN_FIRMS, "firms in each simulated survey")
     _check_count("replications", replications, 2, "simulated surveys")
     chosen = _conditions(conditions)
-    continuous = _continuous_answers(n_firms, replications, seed)
+    streams = np.random.SeedSequence(seed).spawn(replications)
+    per_chunk = max(1, simulation.MAX_ELEMENTS // (n_firms * len(ins.item_columns())))
+    estimates = {condition.name: [] for condition in chosen}
+    for start in range(0, replications, per_chunk):  # memory-bounded: a chunk of datasets at a time
+        continuous = _continuous_answers(n_firms, streams[start : start + per_chunk])
+        for condition in chosen:
+            estimates[condition.name].append(_estimates(_recorded(continuous, condition), condition.name))
     population = population_values()
     tables = []
     for condition in chosen:
-        answers = _recorded(continuous, condition)
-        estimates = _estimates(answers, condition.name)
+        stacked = np.concatenate(estimates[condition.name])
         table = population.copy()
-        table["mean_estimate"] = estimates.mean(axis=0)
-        table["empirical_sd"] = estimates.std(axis=0, ddof=1)
+        table["mean_estimate"] = stacked.mean(axis=0)
+        table["empirical_sd"] = stacked.std(axis=0, ddof=1)
         table.insert(0, "condition", condition.name)
         tables.append(table.reset_index())
     table = pd.concat(tables, ignore_index=True)
@@ -206,9 +217,9 @@ def simulated_survey(
     _check_count("n_firms", n_firms, MIN_FIRMS, "firms in each simulated survey")
     _check_count("replication", replication, 0, "the dataset to return, counted from 0")
     chosen = _conditions([condition])[-1]
+    stream = np.random.SeedSequence(seed).spawn(replication + 1)[-1:]
     answers = pd.DataFrame(
-        _recorded(_continuous_answers(n_firms, replication + 1, seed)[-1:], chosen)[0],
-        columns=ins.item_columns(),
+        _recorded(_continuous_answers(n_firms, stream), chosen)[0], columns=ins.item_columns()
     )
     return answers if chosen.shares is None else answers.astype(int)
 
@@ -235,16 +246,16 @@ def ordinal_items_summary(table: pd.DataFrame) -> str:
 # --- Simulation ------------------------------------------------------------------------------
 
 
-def _continuous_answers(n_firms: int, replications: int, seed: int) -> np.ndarray:
-    """(replications, firms, items) continuous answers in ``ins.item_columns()`` order; each
-    dataset from its own stream of ``seed``, so dataset r is the same whatever the number of
-    datasets."""
+def _continuous_answers(n_firms: int, streams: Sequence[np.random.SeedSequence]) -> np.ndarray:
+    """(datasets, firms, items) continuous answers in ``ins.item_columns()`` order, each dataset
+    from its own stream (dataset r from the seed's r-th spawned stream), so dataset r is the same
+    whatever the number of datasets and however they are chunked."""
     latent_correlation = power.population_covariance("published").to_numpy()
     factor = np.linalg.cholesky(latent_correlation)
     loadings = np.concatenate(list(population_loadings().values()))
     construct_of_item = np.repeat(np.arange(len(ins.CONSTRUCTS)), [len(c.items) for c in ins.CONSTRUCTS])
-    answers = np.empty((replications, n_firms, len(loadings)))
-    for r, stream in enumerate(np.random.SeedSequence(seed).spawn(replications)):
+    answers = np.empty((len(streams), n_firms, len(loadings)))
+    for r, stream in enumerate(streams):
         rng = np.random.default_rng(stream)
         latent = rng.standard_normal((n_firms, len(ins.CONSTRUCTS))) @ factor.T
         noise = rng.standard_normal((n_firms, len(loadings)))
@@ -291,7 +302,7 @@ def _estimates(answers: np.ndarray, condition_name: str) -> np.ndarray:
 
 
 def _closed_form_cfa(correlation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Standardized loadings (replications, items) by Spearman's triad estimate within each
+    """Standardized loadings (replications, items) by the triad estimate within each
     construct, and the latent correlations (replications, 6, 6) they imply (see the module)."""
     blocks = _item_blocks()
     loadings = np.empty(correlation.shape[:2])
@@ -376,15 +387,22 @@ def _conditions(conditions: Sequence[str | AnswerCondition] | None) -> list[Answ
         elif not isinstance(condition, AnswerCondition):
             raise ValueError(f"a condition is a name or an AnswerCondition; got {condition!r}")
         _check_shares(condition)
+        if condition == ANSWER_CONDITIONS[CONTINUOUS]:
+            continue  # always there, first
         if condition.name in [c.name for c in chosen]:
-            if condition.name == CONTINUOUS:
-                continue
-            raise ValueError(f'condition "{condition.name}" is listed twice')
+            raise ValueError(f'condition "{condition.name}" is listed twice (or takes a name already used)')
         chosen.append(condition)
     return chosen
 
 
 def _check_shares(condition: AnswerCondition) -> None:
+    if isinstance(condition.shares, Mapping):
+        missing = [c.key for c in ins.CONSTRUCTS if c.key not in condition.shares]
+        if missing:
+            raise ValueError(
+                f'condition "{condition.name}" gives shares per construct but none for {", ".join(missing)}; '
+                f"give a tuple of shares for every construct key of helpers.instrument"
+            )
     for construct in ins.CONSTRUCTS:
         shares = condition.construct_shares(construct.key)
         if shares is None:

@@ -132,8 +132,9 @@ def test_closed_form_is_close_to_the_engines_ml_cfa(condition):
 
 def test_a_simulated_survey_is_the_same_whatever_the_number_of_datasets():
     third = ordinal_items.simulated_survey("5-point as the kit", n_firms=60, replication=2)
+    streams = np.random.SeedSequence(settings.SEED).spawn(7)
     again = ordinal_items._recorded(
-        ordinal_items._continuous_answers(60, 7, settings.SEED), ANSWER_CONDITIONS["5-point as the kit"]
+        ordinal_items._continuous_answers(60, streams), ANSWER_CONDITIONS["5-point as the kit"]
     )[2]
     np.testing.assert_array_equal(third.to_numpy(), again)
     assert list(third.columns) == ins.item_columns()
@@ -146,6 +147,13 @@ def test_conditions_table_shows_shares_and_thresholds():
     assert table.loc[("3-point symmetric", "all"), "thresholds"] == "-0.674 / 0.674"
     kit = table.loc["5-point as the kit"]
     assert list(kit.index) == [c.abbreviation for c in ins.CONSTRUCTS]
+
+
+def test_the_datasets_do_not_depend_on_the_chunk_size(monkeypatch):
+    whole = ordinal_items_simulation(n_firms=60, replications=7, conditions=["5-point skewed"])
+    monkeypatch.setattr(ordinal_items.simulation, "MAX_ELEMENTS", 2 * 60 * len(ins.item_columns()))
+    chunked = ordinal_items_simulation(n_firms=60, replications=7, conditions=["5-point skewed"])
+    pd.testing.assert_frame_equal(whole, chunked)
 
 
 def test_a_condition_of_ones_own():
@@ -169,6 +177,8 @@ def test_a_condition_of_ones_own():
         ({"conditions": [0.5]}, "a condition is a name or an AnswerCondition"),
         ({"conditions": [AnswerCondition("bad", "bad", (0.5, 0.6))]}, "adding up to 1"),
         ({"conditions": [AnswerCondition("one", "one", (1.0,))]}, "at least two positive numbers"),
+        ({"conditions": [AnswerCondition(CONTINUOUS, "cut", (0.5, 0.5))]}, "takes a name already used"),
+        ({"conditions": [AnswerCondition("kit", "kit", {"market_reach": (0.5, 0.5)})]}, "none for"),
     ],
 )
 def test_bad_arguments_say_what_is_expected(arguments, message):
