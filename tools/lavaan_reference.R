@@ -2,7 +2,8 @@
 #
 # Usage:  Rscript tools/lavaan_reference.R JOBS.json OUTPUT_DIR
 #
-# JOBS.json is a list of jobs, each {"name", "csv", "syntax", "meta", "function"};
+# JOBS.json is a list of jobs, each {"name", "csv", "syntax", "meta", "function"} and, for
+# full-information ML, "missing": "ml" (lavaan's argument; the CSV then has empty cells);
 # tools/make_lavaan_fixtures.py writes it (with the data as CSV files, so that R and Python fit
 # exactly the same numbers) and calls this script. For every job the script fits the model with
 # lavaan's sem() (or cfa(), when "function" says so) and its defaults, as jamovi does: ML,
@@ -30,7 +31,10 @@ FIT_MEASURES <- c(
 reference <- function(job) {
   data <- read.csv(job$csv)
   fit_function <- if (is.null(job$`function`)) "sem" else job$`function`
-  fit <- do.call(fit_function, list(model = job$syntax, data = data))
+  arguments <- list(model = job$syntax, data = data)
+  # "missing": "ml" fits by full-information ML (the fixtures in tests/fixtures/lavaan/fiml)
+  if (!is.null(job$missing)) arguments$missing <- job$missing
+  fit <- do.call(fit_function, arguments)
   if (!lavInspect(fit, "converged")) stop("lavaan did not converge for ", job$name)
 
   pe <- parameterEstimates(fit, standardized = TRUE)
@@ -54,7 +58,11 @@ reference <- function(job) {
     name = job$name,
     lavaan_version = as.character(packageVersion("lavaan")),
     r_version = R.version.string,
-    call = paste0(fit_function, "(syntax, data = data)  # ML, fixed.x = TRUE, likelihood = 'normal'"),
+    call = paste0(
+      fit_function, "(syntax, data = data",
+      if (is.null(job$missing)) "" else paste0(", missing = '", job$missing, "'"),
+      ")  # ML, fixed.x = TRUE, likelihood = 'normal'"
+    ),
     syntax = job$syntax,
     meta = job$meta,
     observed = lavNames(fit, "ov"),

@@ -27,18 +27,42 @@ from helpers.sem.representation import Ram, ram
 from helpers.sem.specification import Specification, specify
 from helpers.sem.tables import estimates_table, fit_measures_table, r_squared_series
 
+MISSING_RULES = (None, "listwise", "ml")
+
 
 def fit_sem(
-    syntax: str, data: pd.DataFrame, *, estimator: str = "auto", max_iterations: int = 10_000
+    syntax: str,
+    data: pd.DataFrame,
+    *,
+    estimator: str = "auto",
+    missing: str | None = None,
+    max_iterations: int = 10_000,
 ) -> SemFit:
     """Fit a model in lavaan syntax to ``data`` (one column per observed variable) by ML.
 
     ``estimator``: ``"auto"`` (the closed form where it applies, else semopy), ``"closed form"``
-    or ``"semopy"``. Raises ``DataError`` for missing, non-numeric or degenerate columns,
-    ``NotIdentifiedError`` when the model has more parameters than the data can determine, and
-    ``ConvergenceError`` when the optimiser does not converge within ``max_iterations``.
+    or ``"semopy"``. ``missing`` (lavaan's argument): ``None`` refuses missing values (a
+    ``DataError`` that says what to do), ``"listwise"`` leaves out every case with a missing
+    value, with a warning that says how many (lavaan's default, which does so silently), and
+    ``"ml"`` fits by full-information ML, every answer of every case used (lavaan's
+    ``sem(..., missing = "ml")``; see ``helpers.sem.fiml``). Raises ``DataError`` for missing,
+    non-numeric or degenerate columns, ``NotIdentifiedError`` when the model has more parameters
+    than the data can determine, and ``ConvergenceError`` when the optimiser does not converge
+    within ``max_iterations``.
     """
+    if missing not in MISSING_RULES:
+        raise ValueError(f'missing = {missing!r}: expected None (refuse missing values), "listwise" or "ml"')
+    if missing == "ml":
+        from helpers.sem.fiml_fit import fit_fiml  # the FIML fit builds on this module
+
+        if estimator != "auto":
+            raise ValueError(
+                'estimator applies to complete data; with missing="ml" the kit maximizes the FIML likelihood'
+            )
+        return fit_fiml(syntax, data, max_iterations=max_iterations)
     spec = specify(syntax)
+    if missing == "listwise":
+        data = complete_cases(data, spec)
     values = observed_values(data, spec)
     sample_cov = likelihood.ml_covariance(values)
     _check_counts(spec, len(values))
@@ -51,8 +75,22 @@ def fit_sem(
     return fit
 
 
-def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
-    """The observed variables' columns as a numeric array, or a ``DataError`` saying what is wrong."""
+def complete_cases(data: pd.DataFrame, spec: Specification) -> pd.DataFrame:
+    """The cases with a value on every observed variable of the model (listwise deletion),
+    with a warning saying how many were left out."""
+    observed = _numeric_columns(data, spec)
+    complete = observed.notna().all(axis=1)
+    if not complete.all():
+        warnings.warn(
+            f"{int((~complete).sum())} of {len(data)} cases with missing values were left out "
+            f"(listwise deletion); {int(complete.sum())} remain",
+            stacklevel=3,
+        )
+    return data.loc[complete]
+
+
+def _numeric_columns(data: pd.DataFrame, spec: Specification) -> pd.DataFrame:
+    """The model's observed columns as floats (NaN where missing), or a ``DataError``."""
     observed = list(spec.names.observed)
     missing = [c for c in observed if c not in data.columns]
     if missing:
@@ -61,14 +99,27 @@ def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
             f"{', '.join(observed)} (latent variables, defined with =~, need no column)"
         )
     try:
-        values = data[observed].to_numpy(dtype=float)
+        return data[observed].astype(float)
     except (TypeError, ValueError) as error:
         raise DataError(f"the model's variables must be numeric: {error}") from None
+
+
+def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
+    """The observed variables' columns as a numeric array, or a ``DataError`` saying what is wrong."""
+    observed = list(spec.names.observed)
+    values = _numeric_columns(data, spec).to_numpy()
     if np.isnan(values).any():
         raise DataError(
-            "the data have missing values; lavaan's default drops incomplete rows (listwise), "
-            "so do that first, e.g. data.dropna()"
+            'the data have missing values: fit_sem(..., missing="ml") uses every answer (full-'
+            'information ML, lavaan\'s missing = "ml"); missing="listwise" leaves out the incomplete '
+            "cases, as lavaan's default does"
         )
+    check_positive_definite(values, observed)
+    return values
+
+
+def check_positive_definite(values: np.ndarray, observed: list[str]) -> None:
+    """A ``DataError`` when the data cannot give a positive definite covariance matrix."""
     sd = values.std(axis=0)
     if (
         len(values) <= len(observed)
@@ -80,7 +131,6 @@ def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
             "or a combination of others, or there are fewer cases than variables. Drop or "
             "combine the redundant variables."
         )
-    return values
 
 
 def _check_counts(spec: Specification, n: int) -> None:

@@ -132,13 +132,21 @@ def rmsea_pvalue(chisq: float, df: float, n: int, close: float = 0.05) -> float:
 # --- residual-based indices ---------------------------------------------------------------------
 
 
-def srmr(sample_cov: np.ndarray, implied_cov: np.ndarray) -> float:
+def srmr(
+    sample_cov: np.ndarray,
+    implied_cov: np.ndarray,
+    sample_mean: np.ndarray | None = None,
+    implied_mean: np.ndarray | None = None,
+) -> float:
     """Standardized root mean square residual (Bentler's; lavaan's "srmr"): the root of the mean
     squared residual (S - Σ)_ij / sqrt(s_ii s_jj), over the p(p+1)/2 elements of the lower
-    triangle with the diagonal. A root mean square, not an average residual."""
+    triangle with the diagonal. A root mean square, not an average residual. With a mean
+    structure (given both means), the p mean residuals (m_i - μ_i) / sqrt(s_ii) count too."""
     sd = np.sqrt(np.diag(sample_cov))
-    standardized = (sample_cov - implied_cov) / np.outer(sd, sd)
-    return float(np.sqrt(np.mean(standardized[np.tril_indices(len(sd))] ** 2)))
+    standardized = ((sample_cov - implied_cov) / np.outer(sd, sd))[np.tril_indices(len(sd))]
+    if sample_mean is not None and implied_mean is not None:
+        standardized = np.concatenate([standardized, (sample_mean - implied_mean) / sd])
+    return float(np.sqrt(np.mean(standardized**2)))
 
 
 def gfi(sample_cov: np.ndarray, implied_cov: np.ndarray, fixed_x: list[int] | None = None) -> float:

@@ -35,15 +35,23 @@ def expected_information(implied_cov: np.ndarray, derivatives: np.ndarray) -> np
     return 0.5 * flat @ np.swapaxes(transposed, -1, -2)
 
 
-def observed_information(gradient_at: Callable[[np.ndarray], np.ndarray], theta: np.ndarray) -> np.ndarray:
+def observed_information(
+    gradient_at: Callable[[np.ndarray], np.ndarray], theta: np.ndarray, points: int = 5
+) -> np.ndarray:
     """The Hessian of F at ``theta``: Richardson (five-point) differences of the analytic gradient,
-    symmetrized (lavaan's numerical Hessian)."""
+    symmetrized (lavaan's numerical Hessian); ``points=3``: central differences, half the
+    gradients, error O(h²) ≈ 1e-10 of the curvature (what FIML with many parameters uses)."""
+    if points not in (3, 5):
+        raise ValueError("points must be 3 or 5")
     h = 1e-5
     k = len(theta)
     hessian = np.zeros((k, k))
     for j in range(k):
         step = np.zeros(k)
         step[j] = h
+        if points == 3:
+            hessian[:, j] = (gradient_at(theta + step) - gradient_at(theta - step)) / (2 * h)
+            continue
         hessian[:, j] = (
             -gradient_at(theta + 2 * step)
             + 8 * gradient_at(theta + step)

@@ -13,7 +13,7 @@ describes has this form. Everything here works on one parameter vector or on a s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,10 @@ class Ram:
     s_cells: np.ndarray  # (cells, 3): row <= column, free parameter (0-based); both triangles filled
     exo_cells: np.ndarray  # (cells, 2): observed covariates' cells, from the sample (fixed.x)
     n_free: int
+    # The mean structure (specify(..., meanstructure=True)): intercepts m, with μ = F (I - A)⁻¹ m.
+    mean_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))  # variable, parameter
+    exo_mean_cells: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # fixed.x means
+    has_means: bool = False
 
     @property
     def observed(self) -> tuple[str, ...]:
@@ -68,6 +72,35 @@ class Ram:
             rows, cols = self.exo_cells.T
             s[..., rows, cols] = np.asarray(sample_cov)[..., rows, cols]
         return a, s
+
+    def intercepts(self, theta: np.ndarray, sample_mean: np.ndarray | None = None) -> np.ndarray:
+        """The intercept vector m (..., variables): free intercepts from ``theta``, fixed.x
+        covariates' means from ``sample_mean``, latent means 0."""
+        theta = np.asarray(theta, dtype=float)
+        m = np.zeros(theta.shape[:-1] + (len(self.variables),))
+        rows, k = self.mean_cells.T
+        m[..., rows] = theta[..., k]
+        if len(self.exo_mean_cells):
+            m[..., self.exo_mean_cells] = np.asarray(sample_mean)[..., self.exo_mean_cells]
+        return m
+
+    def implied_mean(self, implied: Implied, m: np.ndarray) -> np.ndarray:
+        """μ = F (I - A)⁻¹ m, the model-implied means of the observed variables."""
+        return (implied.binv @ m[..., None])[..., : self.n_observed, 0]
+
+    def mean_derivatives(self, implied: Implied, m: np.ndarray) -> np.ndarray:
+        """∂μ/∂θ_k for every free parameter: (k, p). A path A[i, j] moves μ by column i of
+        F(I - A)⁻¹ times the mean of variable j; an intercept of variable i by column i."""
+        p = self.n_observed
+        all_mean = implied.binv @ m
+        out = np.zeros((self.n_free, p))
+        rows, cols, k = self.a_cells.T
+        if len(k):
+            np.add.at(out, k, implied.binv[:p, rows].T * all_mean[cols][:, None])
+        rows, k = self.mean_cells.T
+        if len(k):
+            np.add.at(out, k, implied.binv[:p, rows].T)
+        return out
 
     def values(self, a: np.ndarray, s: np.ndarray) -> np.ndarray:
         """The free parameters held in A and S (the inverse of ``matrices``)."""
@@ -115,8 +148,14 @@ def ram(spec: Specification) -> Ram:
     index = {v: i for i, v in enumerate(variables)}
     m = len(variables)
     a_fixed, s_fixed = np.zeros((m, m)), np.zeros((m, m))
-    a_cells, s_cells, exo_cells = [], [], []
+    a_cells, s_cells, exo_cells, mean_cells, exo_means = [], [], [], [], []
     for parameter in spec.parameters:
+        if parameter.op == "~1":  # latent means are fixed at 0, the zero of m
+            if parameter.exo:
+                exo_means.append(index[parameter.lhs])
+            elif parameter.free:
+                mean_cells.append((index[parameter.lhs], parameter.free - 1))
+            continue
         lhs, rhs = index[parameter.lhs], index[parameter.rhs]
         if parameter.op == "=~":
             row, col, matrix, cells = rhs, lhs, a_fixed, a_cells
@@ -141,4 +180,7 @@ def ram(spec: Specification) -> Ram:
         np.array(s_cells, dtype=int).reshape(-1, 3),
         np.array(exo_cells, dtype=int).reshape(-1, 2),
         spec.n_free,
+        np.array(mean_cells, dtype=int).reshape(-1, 2),
+        np.array(exo_means, dtype=int),
+        any(p.op == "~1" for p in spec.parameters),
     )

@@ -41,9 +41,10 @@ def semopy_description(spec: Specification, sample_cov: np.ndarray) -> str:
 
 
 def estimates(
-    spec: Specification, data: pd.DataFrame, sample_cov: np.ndarray, max_iterations: int
+    spec: Specification, data: pd.DataFrame, sample_cov: np.ndarray, max_iterations: int, ftol: float = FTOL
 ) -> np.ndarray:
-    """ML estimates of the free parameters (in the table's order), found by semopy."""
+    """ML estimates of the free parameters (in the table's order), found by semopy (``ftol``:
+    its stopping rule; a looser one when the estimates are only a start, as for FIML)."""
     import semopy  # ~1.5 s to import; only models outside the closed form need it
 
     model = semopy.Model(semopy_description(spec, sample_cov), mimic_lavaan=True, cov_diag=True)
@@ -52,7 +53,7 @@ def estimates(
         parameter.bound = (None, None)
     observed = list(spec.names.observed)
     covariance = pd.DataFrame(sample_cov, index=observed, columns=observed)
-    result = model.fit(data[observed], cov=covariance, options={"ftol": FTOL, "maxiter": max_iterations})
+    result = model.fit(data[observed], cov=covariance, options={"ftol": ftol, "maxiter": max_iterations})
     if not result.success:
         raise ConvergenceError(
             f"the optimiser did not converge ({result.message}; {result.n_it} iterations). Check the "

@@ -101,8 +101,12 @@ class Specification:
         return [f"{p.lhs} {p.op} {p.rhs}" for p in (self.parameters[r] for r in self.free_rows)]
 
 
-def specify(syntax: str) -> Specification:
-    """The parameter table lavaan's ``sem()`` builds from ``syntax`` (see the module docstring)."""
+def specify(syntax: str, meanstructure: bool = False) -> Specification:
+    """The parameter table lavaan's ``sem()`` builds from ``syntax`` (see the module docstring).
+
+    ``meanstructure=True`` adds lavaan's mean structure (as ``missing = "ml"`` does): a free
+    intercept ``~1`` for every observed variable that is not a fixed.x covariate (whose mean is
+    fixed at its sample value, flagged ``exo``), and every latent mean fixed at 0."""
     formulas = parse(syntax)
     structural = [f for f in formulas if f.op in ("=~", "~", "~~")]
     if not structural:
@@ -113,6 +117,8 @@ def specify(syntax: str) -> Specification:
     written = {_key(r.lhs, r.op, r.rhs) for r in rows}
     rows += [r for r in _default_rows(names) if _key(r.lhs, r.op, r.rhs) not in written]
     rows = _fix_scales(rows, structural, names)
+    if meanstructure:
+        rows += _intercept_rows(names)
     labels = _equal_labels(formulas)
     rows, free_of_label = _number_free(rows, labels)
     defined = tuple(DefinedParameter(f.lhs, f.rhs) for f in formulas if f.op == ":=")
@@ -188,6 +194,17 @@ def _default_rows(names: VariableNames) -> list[Parameter]:
         for i in range(j, len(x))
     ]
     return rows
+
+
+def _intercept_rows(names: VariableNames) -> list[Parameter]:
+    """lavaan's intercepts, after every other row: observed variables in lavaan's order, then latent."""
+    rows = [
+        Parameter(v, "~1", "", 0, None, user=False, exo=True)
+        if v in names.exogenous_observed
+        else Parameter(v, "~1", "", 1, None, user=False)
+        for v in names.observed
+    ]
+    return rows + [Parameter(v, "~1", "", 0, 0.0, user=False) for v in names.latent]
 
 
 def _fix_scales(rows: list[Parameter], formulas: list[Formula], names: VariableNames) -> list[Parameter]:

@@ -20,7 +20,10 @@ def std_all(
     total_variance: dict[str, float],
     residual_variance: dict[str, float],
 ) -> float:
-    """The standardized value of one row of the parameter table (see the module docstring)."""
+    """The standardized value of one row of the parameter table (see the module docstring);
+    an intercept or mean (``~1``) is divided by the variable's SD."""
+    if parameter.op == "~1":
+        return float(estimate / np.sqrt(total_variance[parameter.lhs]))
     sd_lhs = np.sqrt(total_variance[parameter.lhs])
     sd_rhs = np.sqrt(total_variance[parameter.rhs])
     if parameter.op == "~":

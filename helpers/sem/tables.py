@@ -25,7 +25,9 @@ def estimates_table(fit, level: float = 0.95) -> pd.DataFrame:
     residual = dict(zip(fit.ram.variables, np.diag(s)))
     rows = []
     for p in spec.parameters:
-        if p.exo:
+        if p.exo and p.op == "~1":
+            est = fit.sample_mean[observed.index(p.lhs)]
+        elif p.exo:
             est = fit.sample_cov[observed.index(p.lhs), observed.index(p.rhs)]
         else:
             est = theta[p.free - 1] if p.free else p.value
