@@ -1,0 +1,194 @@
+"""Lesson 08's computed sentences against the tables they summarise: on surveys of the battery (the
+shipped one, a class of 40, weak paths) and on small tables made here where the verdicts differ."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from helpers import measurement, published
+from helpers.statements import measurement as say
+from helpers.statements import number
+
+MEMBERS = ["shipped", "class_40_two_medium", "weak_paths"]
+
+
+class Lesson08:
+    """The tables lesson 08 computes from one survey."""
+
+    def __init__(self, analysed):
+        self.source = analysed.source
+        items = measurement.recoded_items(analysed.survey)
+        self.cfa = measurement.fit_cfa(items)
+        self.measures = self.cfa.fit_measures()
+        self.reliability = measurement.reliability_table(self.cfa, items)
+        self.fornell_larcker = measurement.fornell_larcker_verdicts(self.cfa)
+        self.htmt = measurement.htmt_verdicts(items)
+        self.harman = measurement.harman_single_factor(items)
+        self.single_factor = measurement.single_factor_comparison(items)
+        self.common_factor = measurement.common_latent_factor(items)
+        self.marker = measurement.marker_variable_check(items)
+        self.paths = measurement.latent_vs_composite_paths(analysed.survey)
+        self.attenuation = measurement.attenuation_table(analysed.survey)
+        self.fits = measurement.fit_comparison(analysed.survey)
+
+
+@pytest.fixture(scope="module")
+def lessons(battery):
+    return {name: Lesson08(battery[name]) for name in MEMBERS}
+
+
+@pytest.fixture(params=MEMBERS)
+def lesson(request, lessons):
+    return lessons[request.param]
+
+
+def test_the_cfa_sentence_reads_the_test_and_each_index_from_the_fit(lesson):
+    text = say.cfa_fit(lesson.measures)
+    rejected = lesson.measures["pvalue"] < 0.05
+    assert ("The χ² test rejects" in text) == rejected
+    assert f"χ² = {lesson.measures['chisq']:.2f} on {lesson.measures['df']:.0f} df" in text
+    for key in ("cfi", "tli", "rmsea", "srmr"):
+        assert f"{key.upper()} {number(lesson.measures[key], 3)}" in text
+    few_firms = lesson.measures["ntotal"] < 5 * lesson.measures["npar"]
+    assert ("rule of thumb" in text) == few_firms
+
+
+def test_the_cfa_sentence_names_the_indices_that_miss_their_cutoffs():
+    measures = {
+        "chisq": 300.0,
+        "df": 260,
+        "pvalue": 0.04,
+        "cfi": 0.96,
+        "tli": 0.94,
+        "rmsea": 0.07,
+        "srmr": 0.05,
+    }
+    measures |= {"npar": 65, "ntotal": 1000}
+    text = say.cfa_fit(pd.Series(measures))
+    assert "CFI ≥ .95 and SRMR ≤ .08 are met and TLI ≥ .95 and RMSEA ≤ .06 are not" in text
+    assert "rule of thumb" not in text
+    none = say.cfa_fit(pd.Series(measures | {"cfi": 0.8, "tli": 0.8, "srmr": 0.12}))
+    assert "None of the approximate indices" in none
+
+
+def test_the_reliability_sentence_counts_each_criterion(lesson):
+    text = say.reliability(lesson.reliability)
+    for met, name in (("alpha_met", "Cronbach's α"), ("cr_met", "composite reliability"), ("ave_met", "AVE")):
+        passing = int(lesson.reliability[met].sum())
+        if passing == 6:
+            assert f"{name} meets" in text
+        else:
+            assert f"{name} reaches" in text and f"for {passing} of the six constructs" in text
+
+
+def reliability_row(alpha, cr, ave, heywood=False):
+    return {
+        "alpha": alpha,
+        "alpha_met": alpha >= 0.7,
+        "composite_reliability": cr,
+        "cr_met": cr >= 0.7,
+        "cr_exploratory_met": cr >= 0.6,
+        "ave": ave,
+        "ave_met": ave >= 0.5,
+        "heywood": heywood,
+    }
+
+
+def test_the_reliability_sentence_flags_low_values_improper_solutions_and_redundant_items():
+    table = pd.DataFrame(
+        {
+            "PCDP": reliability_row(0.9, 0.96, 0.8),
+            "IT": reliability_row(0.65, 0.66, 0.4),
+            "GL": reliability_row(0.8, 0.8, 0.45),
+            "MR": reliability_row(0.8, 0.8, 0.6, heywood=True),
+        }
+    ).T
+    text = say.reliability(table)
+    assert "composite reliability reaches .70 for 3 of the four constructs; below it: IT (.660)" in text
+    assert "IT still reaches the .60" in text
+    assert "(PCDP) can mean items that say nearly the same thing" in text
+    assert "For GL the composite is reliable as a whole" in text
+    assert "improper for MR" in text
+
+
+def test_discriminant_validity_names_the_failures(lesson):
+    text = say.discriminant_validity(lesson.fornell_larcker, lesson.htmt)
+    if lesson.fornell_larcker["criterion_met"].all():
+        assert "√AVE exceeds every correlation" in text
+    if lesson.htmt["below_strict"].all():
+        assert "pairs are below the strict .85" in text
+    fornell_larcker = lesson.fornell_larcker.copy()
+    fornell_larcker.loc["IT", "criterion_met"] = False
+    htmt = lesson.htmt.copy()
+    htmt.loc["IT–MR", ["htmt", "below_strict", "below_liberal"]] = [0.93, False, False]
+    text = say.discriminant_validity(fornell_larcker, htmt)
+    assert "The criterion fails for IT" in text
+    assert "Above the strict .85: IT–MR (.930); of these, above the liberal .90 too: IT–MR." in text
+    text = say.discriminant_validity(lesson.fornell_larcker.assign(criterion_met=True), htmt)
+    assert "The two criteria disagree" in text
+
+
+def test_the_common_method_sentence_says_each_check_and_never_that_bias_is_absent(lesson):
+    text = say.common_method(lesson.harman, lesson.single_factor, lesson.common_factor, lesson.marker)
+    share = lesson.harman.loc[0, "share_of_variance"]
+    assert f"{share:.1%}".replace("%", " %") in text
+    assert ("below the 50 %" in text) == (share < 0.5)
+    assert "None of these results shows that the answers are free of common-method variance" in text
+    assert "no common-method bias" not in text.lower() and "is absent" not in text
+    if lesson.common_factor.attrs["heywood"]:
+        assert "improper solution" in text
+    if lesson.marker.attrs["r_m"] <= 0:
+        assert "adjusts nothing here" in text
+
+
+def test_the_marker_and_method_factor_sentences_follow_their_numbers(lessons):
+    shipped = lessons["shipped"]
+    text = say.common_method(shipped.harman, shipped.single_factor, shipped.common_factor, shipped.marker)
+    marker = shipped.marker[shipped.marker["hypothesis"] != ""]
+    significant = marker[marker["p"] < 0.05]
+    lost = significant[significant["p_adjusted"] >= 0.05]
+    assert f"{len(significant) - len(lost)} of the {len(significant)} significant hypothesised" in text
+    for code in lost["hypothesis"]:
+        assert code in text.split("**Marker.**")[1]
+    harman = shipped.harman.assign(share_of_variance=0.6, below_half=False)
+    text = say.common_method(harman, shipped.single_factor, shipped.common_factor, shipped.marker)
+    assert "more than half: one factor dominates the items" in text
+
+
+def test_the_latent_sentence_counts_paths_further_from_zero(lesson):
+    text = say.latent_vs_composite(lesson.paths)
+    further = int((lesson.paths["beta_latent"].abs() > lesson.paths["beta_composite"].abs()).sum())
+    assert (f"{further} of the eight paths" in text) or (further == 8 and "all eight paths" in text)
+    assert ("A path can also shrink" in text) == (further < 8)
+
+
+def test_the_attenuation_sentence_gives_the_largest_gap(lesson):
+    text = say.attenuation(lesson.attenuation)
+    gap = (lesson.attenuation["r_corrected_cr"] - lesson.attenuation["r_latent"]).abs()
+    assert f"within {number(gap.max(), 3)} of the latent correlations" in text
+    assert f"largest gap: {gap.idxmax()}" in text
+
+
+def test_the_fit_comparison_tests_the_structure_on_the_items(lesson):
+    text = say.fit_comparison(lesson.fits)
+    difference = (
+        lesson.fits.loc["latent SEM (Figure 2)", "chisq"] - lesson.fits.loc["CFA (six factors)", "chisq"]
+    )
+    assert f"χ² difference = {difference:.2f} on 4 df" in text
+    assert "not the composite model's χ² beside the latent one" in text
+
+
+def test_the_published_comparison_speaks_of_the_survey_it_analyses(lesson):
+    table5 = published.table5().set_index("hypothesis")
+    table = pd.DataFrame(
+        {
+            "published": table5["beta"],
+            "reproduced_composite": lesson.paths["beta_composite"],
+            "reproduced_latent": lesson.paths["beta_latent"],
+        }
+    )
+    text = say.published_comparison(table, lesson.source)
+    agree = int(((table["reproduced_composite"].round(2) - table["published"]).abs() < 1e-9).sum())
+    assert (f"for {agree} of the eight paths" in text) or (agree == 8 and "for all eight paths" in text)
+    assert ("calibrated" in text) == lesson.source.shipped
