@@ -115,7 +115,10 @@ def _looks_like_an_export(problems: list[Problem]) -> bool:
     return written_as_labels >= 3 and 2 * written_as_labels > len(problems)
 
 
-MISSING_ANSWER_RULES = ("refuse", "listwise")  # what load_survey does with blank answers
+MISSING_ANSWER_RULES = ("refuse", "listwise")  # what the lessons and kit.py do with blank answers
+# load_survey also keeps blank Likert answers as missing values ("keep"), for full-information ML
+# (helpers.sem.fit_sem(..., missing="ml")), which uses every answer a firm gave.
+LOAD_RULES = (*MISSING_ANSWER_RULES, "keep")
 MISSING = "(missing answer)"  # in a problem's expected text: the cell was blank
 
 
@@ -140,6 +143,7 @@ class SurveySource:
     shipped: bool
     missing_answers: str = "refuse"
     dropped: tuple[DroppedFirm, ...] = ()
+    blank_answers: int = 0  # with missing_answers="keep": the blank Likert answers kept as missing
 
     def describe(self) -> str:
         """One sentence naming the data, for the top of a lesson (and one on dropped firms)."""
@@ -156,7 +160,12 @@ class SurveySource:
         )
 
     def describe_dropped(self) -> str:
-        """What listwise deletion left out, or "" when nothing was."""
+        """What listwise deletion left out (or, with "keep", which blanks were kept), or ""."""
+        if self.missing_answers == "keep":
+            return (
+                f" Blank answers are kept as missing values ({self.blank_answers} blank Likert answer(s)); "
+                "a construct score is missing where any of its items is blank."
+            )
         if self.missing_answers != "listwise":
             return ""
         if not self.dropped:
@@ -197,10 +206,12 @@ def load_survey(path: str | Path | None = None, missing_answers: str = "refuse")
 
     ``missing_answers``: ``"refuse"`` (the default) lists every blank cell as a problem;
     ``"listwise"`` leaves out each firm with a blank cell (listwise deletion) and records which
-    in ``SurveySource.dropped``. Every other problem is refused either way.
+    in ``SurveySource.dropped``; ``"keep"`` keeps every firm, its blank Likert answers as missing
+    values (NaN; the item columns are then floats), for full-information ML (blank firm
+    characteristics or platforms are still refused). Every other problem is refused either way.
     """
-    if missing_answers not in MISSING_ANSWER_RULES:
-        expected = " or ".join(repr(rule) for rule in MISSING_ANSWER_RULES)
+    if missing_answers not in LOAD_RULES:
+        expected = " or ".join(repr(rule) for rule in LOAD_RULES)
         raise ValueError(f"missing_answers = {missing_answers!r}: expected {expected}")
     path = Path(settings.SHIPPED_SURVEY_FILE if path is None else path).resolve()
     data = _read_bytes(path)
@@ -214,7 +225,7 @@ def load_survey(path: str | Path | None = None, missing_answers: str = "refuse")
     if raw.empty:
         no_firm = "at least one firm that answered every question; every row has a blank answer"
         raise SurveyValidationError(path, [Problem(None, None, None, no_firm)])
-    problems = _cell_problems(raw)
+    problems = _cell_problems(raw, keep_blank_items=missing_answers == "keep")
     if problems:
         order = {column: k for k, column in enumerate(ins.survey_columns())}
         problems.sort(key=lambda p: (p.row or 0, order.get(p.column, -1)))
@@ -225,7 +236,8 @@ def load_survey(path: str | Path | None = None, missing_answers: str = "refuse")
         raise SurveyValidationError(path, problems)
     digest = hashlib.sha256(data).hexdigest()  # of the very bytes that were checked
     shipped = digest == _shipped_sha256()
-    source = SurveySource(path, digest, len(survey), shipped, missing_answers, tuple(dropped))
+    blanks = int(survey[ins.item_columns()].isna().to_numpy().sum())
+    source = SurveySource(path, digest, len(survey), shipped, missing_answers, tuple(dropped), blanks)
     survey.attrs[SOURCE] = source
     return survey
 
@@ -251,7 +263,7 @@ def analysis_problems(survey: pd.DataFrame, dropped: int = 0) -> list[Problem]:
         return [Problem(None, None, f"{len(survey)} firms{after}", expected)]
     problems = []
     for column in ins.item_columns():
-        answers = survey[column].unique()
+        answers = survey[column].dropna().unique()
         if len(answers) == 1:
             problems.append(
                 Problem(
@@ -265,7 +277,7 @@ def analysis_problems(survey: pd.DataFrame, dropped: int = 0) -> list[Problem]:
     if problems:
         return problems
     scores = score_constructs(survey)
-    eigenvalues, eigenvectors = np.linalg.eigh(np.cov(scores.to_numpy(), rowvar=False))
+    eigenvalues, eigenvectors = np.linalg.eigh(scores.cov().to_numpy())  # pairwise with blanks kept
     if eigenvalues[0] <= 1e-10 * eigenvalues[-1]:
         involved = [key for key, weight in zip(scores.columns, eigenvectors[:, 0]) if abs(weight) > 0.1]
         problems.append(
@@ -400,7 +412,7 @@ def _column_problems(raw: pd.DataFrame) -> list[Problem]:
     return problems
 
 
-def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
+def _cell_problems(raw: pd.DataFrame, keep_blank_items: bool = False) -> list[Problem]:
     problems: list[Problem] = []
     rows = [position + 1 for position in raw.index]  # data rows as numbered in the file
     cells = {column: raw[column].str.strip() for column in raw.columns}
@@ -436,8 +448,10 @@ def _cell_problems(raw: pd.DataFrame) -> list[Problem]:
     scale = f"a whole number from {ins.LIKERT_MIN} to {ins.LIKERT_MAX}"
     for column in ins.item_columns():
         for row, value in zip(rows, cells[column]):
-            if value == "":
+            if value == "" and not keep_blank_items:
                 problems.append(Problem(row, column, value, f"an answer {MISSING}: {scale}"))
+            elif value == "":
+                continue
             elif _likert_answer(value) is None:
                 problems.append(Problem(row, column, value, f"{scale} ({_why_not_an_answer(value)})"))
     return problems
@@ -478,7 +492,11 @@ def _typed(raw: pd.DataFrame) -> pd.DataFrame:
     for column in ins.platform_columns():
         survey[column] = (raw[column].str.strip() == ins.YES).to_numpy()
     for column in ins.item_columns():
-        survey[column] = np.array([_likert_answer(value) for value in raw[column].str.strip()], dtype="int64")
+        answers = [_likert_answer(value) for value in raw[column].str.strip()]
+        blank = any(answer is None for answer in answers)  # only with missing_answers="keep"
+        survey[column] = np.array(
+            [np.nan if a is None else a for a in answers], dtype=float if blank else "int64"
+        )
     return survey
 
 
@@ -494,11 +512,13 @@ def score_constructs(survey: pd.DataFrame) -> pd.DataFrame:
     """Construct scores: the mean of each construct's items after recoding reverse items.
 
     One column per construct key (``partnership_collaboration``, ``international_trade``, ...),
-    one row per firm; the scores lie on the 1-5 answer scale.
+    one row per firm; the scores lie on the 1-5 answer scale. A score is missing (NaN) where any
+    of its items is blank (``load_survey(..., missing_answers="keep")``): averaging the answers
+    a firm gave would silently impute the rest.
     """
     answers = recode_reverse_items(survey)
     scores = pd.DataFrame(index=survey.index)
     for construct in ins.CONSTRUCTS:
-        scores[construct.key] = answers[construct.item_columns].mean(axis=1)
+        scores[construct.key] = answers[construct.item_columns].mean(axis=1, skipna=False)
     scores.attrs.update(survey.attrs)
     return scores

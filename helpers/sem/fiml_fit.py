@@ -29,8 +29,10 @@ from helpers.sem.specification import specify
 START_FTOL = 1e-8
 
 
-def fit_fiml(syntax: str, data: pd.DataFrame, *, max_iterations: int = 10_000):
-    """The model fitted by FIML to every value of every case (see ``fit_sem``)."""
+def fit_fiml(syntax: str, data: pd.DataFrame, *, max_iterations: int = 10_000, standard_errors: bool = True):
+    """The model fitted by FIML to every value of every case (see ``fit_sem``).
+    ``standard_errors=False`` stops at the optimiser's estimates (gradient below 1e-9), without
+    the observed information, for simulations that need only estimates."""
     spec = specify(syntax, meanstructure=True)
     frame = _numeric_columns(data, spec)
     frame = _without_unusable_cases(frame, list(spec.names.exogenous_observed))
@@ -41,7 +43,9 @@ def fit_fiml(syntax: str, data: pd.DataFrame, *, max_iterations: int = 10_000):
     _check_fiml_counts(spec)
     start = _start(syntax, spec, frame, mean, cov, max_iterations)
     fit = FimlFit(spec, incomplete, mean, cov, start, len(data) - len(frame))
-    fit = _maximized(fit, max_iterations)
+    fit = _maximized(fit, max_iterations, polish=standard_errors)
+    if not standard_errors:
+        return fit
     information.check_identified(fit.information, spec.free_parameter_names())
     _warn_negative_variances(fit)
     return fit
@@ -161,7 +165,7 @@ def _fisher_scoring(spec, cov: np.ndarray, iterations: int = 200) -> np.ndarray 
     return None
 
 
-def _maximized(fit: FimlFit, max_iterations: int) -> FimlFit:
+def _maximized(fit: FimlFit, max_iterations: int, polish: bool = True) -> FimlFit:
     """Quasi-Newton (BFGS, analytic gradient) to the maximum, then Newton steps with the
     observed information until the gradient vanishes to rounding, as closely as lavaan's optimiser."""
     # The complete-data expected information scaled to the share of answers given is close to
@@ -183,7 +187,7 @@ def _maximized(fit: FimlFit, max_iterations: int) -> FimlFit:
     if not np.all(np.isfinite(result.x)):
         raise ConvergenceError("the FIML optimiser did not converge (the estimates diverged)")
     fit = fit.at(result.x)
-    for _ in range(4):
+    for _ in range(4 if polish else 0):
         gradient = fit.gradient_at(fit.theta)
         if np.max(np.abs(gradient)) < 1e-9:
             break
