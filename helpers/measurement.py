@@ -226,7 +226,9 @@ def common_latent_factor_syntax() -> str:
     parameter, the same model as one shared label on free loadings with the variance fixed at 1.
     """
     loadings = " + ".join(f"1*{column}" for column in ins.item_columns())
-    zero_covariances = [f"{METHOD_FACTOR} ~~ 0*{c.abbreviation}" for c in ins.CONSTRUCTS]
+    # written trait first: lavaan's parameter table names a covariance of two latent variables in
+    # the order the variables were defined, whichever way the syntax writes it
+    zero_covariances = [f"{c.abbreviation} ~~ 0*{METHOD_FACTOR}" for c in ins.CONSTRUCTS]
     return "\n".join([cfa_syntax(), f"{METHOD_FACTOR} =~ {loadings}", *zero_covariances])
 
 

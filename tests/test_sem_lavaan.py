@@ -18,6 +18,7 @@ import pytest
 from semopy.examples import holzinger39, political_democracy
 
 from helpers import settings
+from helpers.measurement import recoded_items
 from helpers.sem import fit_sem
 from helpers.sem.fit_measures import LAVAAN_NAMES
 from helpers.sem.modification import modification_indices
@@ -47,6 +48,8 @@ def reference(name: str) -> dict:
 
 def data_for(name: str) -> pd.DataFrame:
     """The data lavaan was given for a fixture (the same doubles)."""
+    if name.startswith("kit_items_"):
+        return recoded_items(load_survey(settings.SHIPPED_SURVEY_FILE))
     if name.startswith("kit_"):
         return score_constructs(load_survey(settings.SHIPPED_SURVEY_FILE))
     if name.startswith("political_democracy"):
