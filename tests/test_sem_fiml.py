@@ -207,3 +207,13 @@ def test_cases_with_no_value_are_left_out_with_a_warning():
     with pytest.warns(UserWarning, match=r"3 case\(s\) left out: they had no value"):
         fit = fit_sem("visual =~ x1 + x2 + x3", hs, missing="ml")
     assert fit.n == len(hs) - 3
+
+
+def test_complete_data_statistics_are_refused_for_a_fiml_fit():
+    from helpers.sem.modification import modification_indices
+
+    fit = fitted("fiml_holzinger_swineford")
+    with pytest.raises(NotImplementedError, match="FIML"):
+        modification_indices(fit)
+    with pytest.raises(NotImplementedError, match="FIML"):
+        fit.robust_vcov()

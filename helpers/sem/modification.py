@@ -67,6 +67,11 @@ def _key(p: Parameter) -> tuple[str, str, str]:
 
 def modification_indices(fit, tested: list[Parameter] | None = None) -> pd.DataFrame:
     """MI, its p (χ² with 1 df), EPC and standardized EPC of every candidate (lavaan's order)."""
+    if fit.estimator == "fiml":
+        raise NotImplementedError(
+            "modification indices are computed from complete-data ML; for a FIML fit they are not "
+            "implemented (lavaan's differ)"
+        )
     spec = fit.spec
     tested = candidates(spec) if tested is None else tested
     extended = _extended(spec, tested)
