@@ -244,20 +244,27 @@ def fit_latent_sem(items: pd.DataFrame) -> SemFit:
 
 def _fit_keeping_warnings(syntax: str, items: pd.DataFrame) -> tuple[SemFit, list[str]]:
     """Fit, and return the engine's warnings (e.g. a Heywood case) instead of printing them."""
-    with warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught, np.errstate(invalid="ignore"):
         warnings.simplefilter("always")
         fit = fit_sem(syntax, _checked_items(items))
     messages = []
     for caught_warning in caught:
-        if str(caught_warning.message) not in messages:  # numpy repeats its own once per parameter
+        if str(caught_warning.message) not in messages:
             messages.append(str(caught_warning.message))
     return fit, messages
+
+
+def _estimates(fit: SemFit) -> pd.DataFrame:
+    """lavaan's parameter table of a fit; where a variance is negative (a Heywood case) its
+    std.all is NaN, as lavaan's NA, without numpy's warning about the square root."""
+    with np.errstate(invalid="ignore"):
+        return fit.parameter_estimates()
 
 
 def heywood_cases(fit: SemFit) -> list[str]:
     """Variables whose (residual) variance is negative or whose standardized loading is above 1:
     the signs of an improper solution (a Heywood case), which lavaan reports and does not hide."""
-    table = fit.parameter_estimates()
+    table = _estimates(fit)
     variances = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])]
     negative = variances.loc[variances["est"] < 0, "lhs"].tolist()
     loadings = table[table["op"] == "=~"]
@@ -281,7 +288,7 @@ def cronbach_alpha(answers: pd.DataFrame) -> float:
 
 def standardized_loadings(fit: SemFit) -> pd.DataFrame:
     """Each item's standardized loading (std.all) on its factor: factor, item, loading."""
-    table = fit.parameter_estimates()
+    table = _estimates(fit)
     loadings = table[table["op"] == "=~"]
     return pd.DataFrame(
         {"factor": loadings["lhs"], "item": loadings["rhs"], "loading": loadings["std_all"]}
@@ -340,7 +347,7 @@ def reliability_table(fit: SemFit, items: pd.DataFrame) -> pd.DataFrame:
 def latent_correlations(fit: SemFit) -> pd.DataFrame:
     """The factors' correlations (the CFA's standardized factor covariances, std.all)."""
     factors = [c.abbreviation for c in ins.CONSTRUCTS]
-    table = fit.parameter_estimates()
+    table = _estimates(fit)
     matrix = pd.DataFrame(np.eye(len(factors)), index=factors, columns=factors)
     rows = table[(table["op"] == "~~") & table["lhs"].isin(factors) & table["rhs"].isin(factors)]
     for row in rows.itertuples(index=False):
@@ -590,7 +597,7 @@ def latent_vs_composite_paths(survey: pd.DataFrame) -> pd.DataFrame:
     (``fit_latent_sem`` on ``recoded_items``), with latent - composite and latent / composite."""
     composite = paper_model.fit(survey_module.score_constructs(survey)).parameter_estimates()
     latent, messages = _fit_keeping_warnings(latent_sem_syntax(), recoded_items(survey))
-    latent_table = latent.parameter_estimates()
+    latent_table = _estimates(latent)
     name = paper_model.abbreviation
     rows = []
     for h in paper_model.HYPOTHESES:
