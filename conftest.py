@@ -27,6 +27,8 @@ SLOWEST_FIRST = (
     "tests/test_checkout.py",
     "tests/test_book.py",
     "tests/test_kit.py",
+    "tests/test_statements_measurement.py",
+    "tests/test_lesson_08_tools.py",
     "notebooks/0",
     "notebooks/solutions/",
 )

@@ -253,6 +253,37 @@ LESSON_07: dict[str, Answer] = {
     ),
 }
 
+
+# --- Lesson 08 ---------------------------------------------------------------------------------
+def _market_reach_composite_reliability(survey: pd.DataFrame) -> float:
+    """08.a: composite reliability of Market Reach from the six-factor CFA's standardized loadings
+    (the firms with every answer, as the lesson's CFA)."""
+    from helpers import measurement
+
+    items = measurement.recoded_items(survey).dropna()
+    table = measurement.reliability_table(measurement.fit_cfa(items), items)
+    return float(table.loc["MR", "composite_reliability"])
+
+
+LESSON_08: dict[str, Answer] = {
+    "08.a": Answer(
+        _market_reach_composite_reliability,
+        "take the four `std_all` values of MR's items: square their sum for the numerator, and add the sum "
+        "of (1 - loading²) over the items to it for the denominator; give three decimals.",
+        tolerance=0.0005,
+    ),
+    "08.b": multiple_choice(
+        "b",
+        "ask what kind of method effect a single-factor test can see, and whether a smaller one would "
+        "still add to every correlation between constructs.",
+    ),
+    "08.c": multiple_choice(
+        "b",
+        "missing at random means: the chance of a blank depends only on what the data hold. Which method "
+        "uses everything the data hold?",
+    ),
+}
+
 REGISTRY: dict[str, Answer] = {
     **LESSON_00,
     **LESSON_01,
@@ -262,4 +293,5 @@ REGISTRY: dict[str, Answer] = {
     **LESSON_05,
     **LESSON_06,
     **LESSON_07,
+    **LESSON_08,
 }

@@ -12,6 +12,7 @@ LESSONS = [
     "05_robustness.ipynb",
     "06_reporting_audit.ipynb",
     "07_power_and_simulation.ipynb",
+    "08_measurement_model.ipynb",
 ]
 
 

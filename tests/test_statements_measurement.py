@@ -192,3 +192,34 @@ def test_the_published_comparison_speaks_of_the_survey_it_analyses(lesson):
     agree = int(((table["reproduced_composite"].round(2) - table["published"]).abs() < 1e-9).sum())
     assert (f"for {agree} of the eight paths" in text) or (agree == 8 and "for all eight paths" in text)
     assert ("calibrated" in text) == lesson.source.shipped
+
+
+def side_by_side(with_complete: bool) -> pd.DataFrame:
+    """A table shaped as missing_answers.listwise_and_fiml's: two paths and a variance."""
+    index = pd.MultiIndex.from_tuples(
+        [("IT", "~", "PCDP"), ("MR", "~", "IT"), ("IT", "~~", "IT")], names=["lhs", "op", "rhs"]
+    )
+    columns = {
+        ("listwise", "est"): [0.50, 0.30, 1.0],
+        ("listwise", "se"): [0.20, 0.20, 0.1],
+        ("FIML", "est"): [0.55, 0.60, 1.0],
+        ("FIML", "se"): [0.10, 0.10, 0.1],
+    }
+    firms = {"listwise": 90, "FIML": 190}
+    if with_complete:
+        columns |= {("complete data", "est"): [0.56, 0.62, 1.0], ("complete data", "se"): [0.1, 0.1, 0.1]}
+        firms["complete data"] = 190
+    table = pd.DataFrame(columns, index=index)
+    table.attrs["firms"] = firms
+    return table
+
+
+def test_listwise_and_fiml_counts_firms_and_compares_with_the_complete_answers_when_known():
+    text = say.listwise_and_fiml(side_by_side(with_complete=True))
+    assert "Listwise deletion keeps 90 of the 190 firms" in text
+    assert "standard errors of the two paths are on average 2.0 times as large" in text
+    assert "FIML is closer for both paths" in text or "FIML is closer for all two paths" in text
+    assert "furthest off for IT → MR (.30 against .62)" in text
+    text = say.listwise_and_fiml(side_by_side(with_complete=False))
+    assert "differ most for IT → MR (.30 after listwise deletion, .60 by FIML)" in text
+    assert "one survey cannot say" in text
