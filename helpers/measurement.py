@@ -232,14 +232,16 @@ def common_latent_factor_syntax() -> str:
     return "\n".join([cfa_syntax(), f"{METHOD_FACTOR} =~ {loadings}", *zero_covariances])
 
 
-def fit_cfa(items: pd.DataFrame) -> SemFit:
-    """Fit the six-factor CFA (``cfa_syntax()``) by ML, as lavaan's ``cfa()`` does."""
-    return fit_sem(cfa_syntax(), _checked_items(items))
+def fit_cfa(items: pd.DataFrame, **options) -> SemFit:
+    """Fit the six-factor CFA (``cfa_syntax()``) by ML, as lavaan's ``cfa()`` does; ``options``
+    go to ``helpers.sem.fit_sem``."""
+    return fit_sem(cfa_syntax(), _checked_items(items), **options)
 
 
-def fit_latent_sem(items: pd.DataFrame) -> SemFit:
-    """Fit the latent SEM of Figure 2 (``latent_sem_syntax()``) by ML, as lavaan's ``sem()`` does."""
-    return fit_sem(latent_sem_syntax(), _checked_items(items))
+def fit_latent_sem(items: pd.DataFrame, **options) -> SemFit:
+    """Fit the latent SEM of Figure 2 (``latent_sem_syntax()``) by ML, as lavaan's ``sem()`` does;
+    ``options`` go to ``helpers.sem.fit_sem``."""
+    return fit_sem(latent_sem_syntax(), _checked_items(items), **options)
 
 
 def _fit_keeping_warnings(syntax: str, items: pd.DataFrame) -> tuple[SemFit, list[str]]:
@@ -348,6 +350,11 @@ def latent_correlations(fit: SemFit) -> pd.DataFrame:
     """The factors' correlations (the CFA's standardized factor covariances, std.all)."""
     factors = [c.abbreviation for c in ins.CONSTRUCTS]
     table = _estimates(fit)
+    if (table["op"] == "~").any():
+        raise ValueError(
+            "latent correlations are read from the CFA (fit_cfa), whose factors all covary freely; "
+            "this fit has regressions, whose factor covariances are residual covariances"
+        )
     matrix = pd.DataFrame(np.eye(len(factors)), index=factors, columns=factors)
     rows = table[(table["op"] == "~~") & table["lhs"].isin(factors) & table["rhs"].isin(factors)]
     for row in rows.itertuples(index=False):

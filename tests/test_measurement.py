@@ -113,13 +113,20 @@ def test_common_latent_factor_model_adds_one_parameter():
 def test_every_threshold_cites_a_full_reference():
     for threshold in measurement.THRESHOLDS:
         for authors, year in re.findall(r"([A-Z][A-Za-z &,.]+?)\s*\((\d{4})", threshold.source):
-            first_author = (
-                authors.split(",")[-1].split("&")[0].split()[0] if "," in authors else authors.split()[0]
-            )
-            assert any(first_author in ref and f"({year})" in ref for ref in measurement.REFERENCES), (
-                threshold
+            first_author = authors.replace("&", " ").replace(",", " ").split()[0]
+            assert any(
+                ref.startswith(first_author) and f"({year})" in ref for ref in measurement.REFERENCES
+            ), (
+                threshold.key,
+                first_author,
+                year,
             )
     assert measurement.thresholds_table().shape == (len(measurement.THRESHOLDS), 4)
+
+
+def test_fornell_larcker_needs_the_cfa():
+    with pytest.raises(ValueError, match="fit_cfa"):
+        measurement.fornell_larcker_table(measurement.fit_latent_sem(shipped_items()))
 
 
 def test_thresholds_are_the_fields():
