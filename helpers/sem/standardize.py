@@ -21,7 +21,13 @@ def std_all(
     residual_variance: dict[str, float],
 ) -> float:
     """The standardized value of one row of the parameter table (see the module docstring);
-    an intercept or mean (``~1``) is divided by the variable's SD."""
+    an intercept or mean (``~1``) is divided by the variable's SD. NaN where a variance it needs
+    is negative (a Heywood case), silently, as lavaan reports NA."""
+    with np.errstate(invalid="ignore"):
+        return _std_all(parameter, estimate, total_variance, residual_variance)
+
+
+def _std_all(parameter, estimate, total_variance, residual_variance) -> float:
     if parameter.op == "~1":
         return float(estimate / np.sqrt(total_variance[parameter.lhs]))
     sd_lhs = np.sqrt(total_variance[parameter.lhs])
