@@ -164,3 +164,26 @@ def test_the_choice_self_checks(check, right, wrong, battery, capsys):
     assert exercises.check(check, right, survey) is True
     assert exercises.check(check, wrong, survey) is False
     assert "Hint:" in capsys.readouterr().out
+
+
+# --- R lavaan (the lesson says the kit's CFA and latent SEM equal lavaan's on the shipped survey) ---
+
+
+@pytest.mark.parametrize(
+    ("fixture", "fit"), [("kit_items_cfa", "fit_cfa"), ("kit_items_latent_sem", "fit_latent_sem")]
+)
+def test_the_cfa_and_the_latent_sem_equal_lavaans_on_the_shipped_survey(battery, fixture, fit):
+    from helpers.sem import fit_measures
+
+    lavaan = json.loads((LAVAAN_CFA.parent / f"{fixture}.json").read_text(encoding="utf-8"))
+    survey = battery["shipped"].survey
+    assert lavaan["meta"]["survey_sha256"] == battery["shipped"].source.sha256
+    kit = getattr(measurement, fit)(measurement.recoded_items(survey))
+    columns = ["est", "se", "std_all"]
+    ours = kit.parameter_estimates().set_index(["lhs", "op", "rhs"])[columns]
+    theirs = pd.DataFrame(lavaan["parameters"]).set_index(["lhs", "op", "rhs"])[columns]
+    assert len(ours) == len(theirs)
+    assert (ours - theirs.loc[ours.index]).abs().to_numpy().max() < 1e-4
+    measures = kit.fit_measures().rename(index=fit_measures.LAVAAN_NAMES)
+    for name in ("chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr"):
+        assert measures[name] == pytest.approx(lavaan["fit_measures"][name], abs=1e-4), name

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from helpers import measurement, published
+from helpers.statements import count_of, number
 from helpers.statements import measurement as say
-from helpers.statements import number
 
 MEMBERS = ["shipped", "class_40_two_medium", "weak_paths"]
 
@@ -148,7 +148,8 @@ def test_the_marker_and_method_factor_sentences_follow_their_numbers(lessons):
     marker = shipped.marker[shipped.marker["hypothesis"] != ""]
     significant = marker[marker["p"] < 0.05]
     lost = significant[significant["p_adjusted"] >= 0.05]
-    assert f"{len(significant) - len(lost)} of the {len(significant)} significant hypothesised" in text
+    kept = count_of(len(significant) - len(lost), len(significant), "significant hypothesised correlations")
+    assert f"{kept} stay significant" in text
     for code in lost["hypothesis"]:
         assert code in text.split("**Marker.**")[1]
     harman = shipped.harman.assign(share_of_variance=0.6, below_half=False)

@@ -265,12 +265,17 @@ def _marker_text(marker: pd.DataFrame) -> str:
             f"**Marker.** The smallest correlation between two constructs ({pair}) is zero or negative, so the "
             "marker technique, which takes it as the method's share, adjusts nothing here."
         )
+    if significant.empty:
+        return (
+            f"**Marker.** None of the hypothesised correlations is significant even before the adjustment with "
+            f"the smallest construct correlation ({pair}, r_M = {number(r_m, 3)}), so it has nothing to remove."
+        )
     lost = significant[significant["p_adjusted"] >= ALPHA]
     kept = len(significant) - len(lost)
     text = (
         f"**Marker.** With the smallest construct correlation ({pair}, r_M = {number(r_m, 3)}) standing in for a "
-        f"marker, {kept} of the {len(significant)} significant hypothesised correlations stay significant after "
-        "the adjustment"
+        f"marker, {count_of(kept, len(significant), 'significant hypothesised correlations')} stay significant "
+        "after the adjustment"
     )
     if len(lost):
         lost_names = [
