@@ -224,3 +224,11 @@ def test_listwise_and_fiml_counts_firms_and_compares_with_the_complete_answers_w
     text = say.listwise_and_fiml(side_by_side(with_complete=False))
     assert "differ most for IT → MR (.30 after listwise deletion, .60 by FIML)" in text
     assert "one survey cannot say" in text
+
+
+def test_a_method_factor_that_did_not_converge_is_said_so(lessons):
+    shipped = lessons["shipped"]
+    common_factor = shipped.common_factor.copy()
+    common_factor.attrs = {**shipped.common_factor.attrs, "converged": False}
+    text = say.common_method(shipped.harman, shipped.single_factor, common_factor, shipped.marker)
+    assert "could not be fitted to these answers" in text

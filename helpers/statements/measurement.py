@@ -233,6 +233,12 @@ def _single_factor_text(single_factor: pd.DataFrame) -> str:
 def _common_factor_text(common_factor: pd.DataFrame) -> str:
     test = common_factor.attrs["chisq_difference"]
     name = "**Common latent factor.** A method factor on all 25 items (equal loadings, uncorrelated with the constructs)"
+    if common_factor.attrs.get("converged") is False:
+        return (
+            f"{name} could not be fitted to these answers (the optimiser did not converge), so this check has "
+            "nothing to say here. A method factor that the data cannot separate from the constructs' own "
+            "correlations is a known weakness of this check."
+        )
     improper = common_factor.attrs.get("heywood", [])
     if improper:
         return (
