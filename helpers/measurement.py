@@ -34,7 +34,7 @@ from scipy import stats
 from helpers import instrument as ins
 from helpers import paper_model
 from helpers import survey as survey_module
-from helpers.sem import SemFit, fit_sem
+from helpers.sem import ConvergenceError, NotIdentifiedError, SemFit, fit_sem
 
 RECODED = "reverse_items_recoded"  # attrs flag set by recoded_items
 METHOD_FACTOR = "METHOD"
@@ -523,7 +523,10 @@ def common_latent_factor(items: pd.DataFrame) -> pd.DataFrame:
     (a negative method or trait variance), which then says nothing about method variance.
     """
     cfa, cfa_warnings = _fit_keeping_warnings(cfa_syntax(), items)
-    clf, clf_warnings = _fit_keeping_warnings(common_latent_factor_syntax(), items)
+    try:
+        clf, clf_warnings = _fit_keeping_warnings(common_latent_factor_syntax(), items)
+    except (ConvergenceError, NotIdentifiedError) as error:
+        return _method_factor_not_fitted(standardized_loadings(cfa), cfa_warnings, error)
     without = standardized_loadings(cfa)
     with_method = standardized_loadings(clf)
     trait = with_method[with_method["factor"] != METHOD_FACTOR].set_index("item")["loading"]
@@ -537,6 +540,25 @@ def common_latent_factor(items: pd.DataFrame) -> pd.DataFrame:
     table.attrs["method_variance_share"] = float((method**2).mean())
     table.attrs["warnings"] = cfa_warnings + clf_warnings
     table.attrs["heywood"] = heywood_cases(clf)
+    table.attrs["converged"] = True
+    return table
+
+
+def _method_factor_not_fitted(without: pd.DataFrame, warnings_so_far: list[str], error: Exception) -> pd.DataFrame:
+    """``common_latent_factor``'s table when the model with a method factor cannot be fitted:
+    the loadings without it, NaN for everything the method factor would give, and
+    ``attrs["converged"] = False`` with the reason (the lesson says so instead of stopping)."""
+    table = without.rename(columns={"loading": "loading_without_method"}).set_index("item")
+    for column in ("loading_with_method", "difference", "method_loading", "method_variance"):
+        table[column] = np.nan
+    nothing = {"chisq_difference": np.nan, "df_difference": np.nan, "pvalue": np.nan}
+    table.attrs.update(
+        chisq_difference=nothing,
+        method_variance_share=np.nan,
+        warnings=[*warnings_so_far, str(error)],
+        heywood=[],
+        converged=False,
+    )
     return table
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import settings
-from helpers.sem import fit_sem
+from helpers.sem import ConvergenceError, DataError, NotIdentifiedError, fit_sem
 from helpers.sem.fiml_fit import fit_fiml
 
 REFERENCES = (
@@ -88,11 +88,15 @@ def answers_missing_at_random(
 def listwise_and_fiml(syntax: str, data: pd.DataFrame, complete: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every free parameter estimated after listwise deletion and by FIML, side by side (with
     their SEs), and from ``complete`` data when given. ``attrs["firms"]`` says how many cases
-    each used."""
-    fits = {}
+    each used. When listwise deletion leaves too few firms to fit the model, its columns are NaN
+    and ``attrs["not_fitted"]`` says why (FIML, which keeps every firm, may still fit)."""
+    fits, not_fitted = {}, {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # the counts are reported in attrs instead
-        fits["listwise"] = fit_sem(syntax, data, missing="listwise")
+        try:
+            fits["listwise"] = fit_sem(syntax, data, missing="listwise")
+        except (DataError, NotIdentifiedError, ConvergenceError) as error:
+            not_fitted["listwise"] = str(error)
         fits["FIML"] = fit_sem(syntax, data, missing="ml")
         if complete is not None:
             fits["complete data"] = fit_sem(syntax, complete)
@@ -101,8 +105,14 @@ def listwise_and_fiml(syntax: str, data: pd.DataFrame, complete: pd.DataFrame | 
         table = fit.parameter_estimates()
         table = table[(table["se"] > 0) & (table["op"] != "~1")]
         tables[name] = table.set_index(["lhs", "op", "rhs"])[["est", "se"]]
+    if not_fitted:
+        tables = {"listwise": tables["FIML"] * np.nan, **tables}
     side_by_side = pd.concat(tables, axis=1)
-    side_by_side.attrs["firms"] = {name: fit.n for name, fit in fits.items()}
+    firms = {name: fit.n for name, fit in fits.items()}
+    if not_fitted:
+        firms = {"listwise": int(data[fits["FIML"].observed].notna().all(axis=1).sum()), **firms}
+    side_by_side.attrs["firms"] = firms
+    side_by_side.attrs["not_fitted"] = not_fitted
     return side_by_side
 
 

@@ -50,6 +50,14 @@ class Lesson:
         answers refused, or their firms left out when ``missing_answers="listwise"``)."""
         return load_survey(self.survey_file, self.missing_answers)
 
+    @cached_property
+    def survey_with_blank_answers(self) -> pd.DataFrame:
+        """The same file with every firm kept, blank Likert answers as missing values
+        (``load_survey(..., missing_answers="keep")``), for full-information ML beside listwise
+        deletion; ``survey`` still follows the lesson's own rule (and refuses blanks by default)."""
+        surveyed = self.survey  # a file the lesson's rule refuses stops here
+        return surveyed if self.missing_answers == "keep" else load_survey(self.survey_file, "keep")
+
     @property
     def source(self) -> SurveySource:
         """Which file the lesson analyses: path, SHA-256, firms, shipped or not."""

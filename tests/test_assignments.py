@@ -22,7 +22,7 @@ from helpers.survey import load_survey, score_constructs
 from tools import assignments
 
 MASTERS = assignments.master_paths()
-LESSONS = sorted(settings.REPO_ROOT.glob("notebooks/0[0-7]_*.ipynb"))
+LESSONS = sorted(settings.REPO_ROOT.glob("notebooks/[0-9][0-9]_*.ipynb"))
 REVERSE_ITEMS = ("pcdp_5", "oe_3")  # the instrument's reverse-worded items, as the codebook lists them
 
 
@@ -158,6 +158,25 @@ def answer_06_3():
     return -(float(table3.loc["aic", "value"]) - 2 * 10) / 2
 
 
+def lavaan_loadings() -> pd.DataFrame:
+    """R lavaan's standardized loadings of the six-factor CFA on the shipped survey (stored)."""
+    path = settings.REPO_ROOT / "tests" / "fixtures" / "lavaan" / "kit_items_cfa.json"
+    rows = [r for r in json.loads(path.read_text(encoding="utf-8"))["parameters"] if r["op"] == "=~"]
+    return pd.DataFrame(rows)[["lhs", "rhs", "std_all"]]
+
+
+def answer_08_1():
+    loadings = lavaan_loadings().query("lhs == 'OE'")["std_all"]
+    return loadings.sum() ** 2 / (loadings.sum() ** 2 + (1 - loadings**2).sum())
+
+
+def answer_08_2():
+    loadings = lavaan_loadings()
+    ave = (loadings["std_all"] ** 2).groupby(loadings["lhs"]).mean()
+    weakest = loadings[loadings["lhs"] == ave.idxmin()]
+    return weakest.loc[weakest["std_all"].idxmin(), "rhs"]
+
+
 INDEPENDENT = {
     "00.2": lambda: (8 + 1) + 5 + 3,  # paths (with PCDP -> MR) + residual variances + residual covariances
     "01.1": lambda: construct_scores().mean().idxmin(),
@@ -173,6 +192,10 @@ INDEPENDENT = {
     "06.3": answer_06_3,
     "07.1": answer_07_1,
     "07.2": answer_07_2,
+    "08.1": answer_08_1,
+    "08.2": answer_08_2,
+    # the upper half of market reach leaves no blank; the lower half keeps both scores with (1 - 0.9)²
+    "08.3": lambda: 190 / 2 + 190 / 2 * (1 - 2 * 0.45) ** 2,
 }
 
 

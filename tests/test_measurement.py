@@ -385,3 +385,21 @@ def test_verdicts_differ_between_the_shipped_survey_and_a_rejected_model(battery
     assert not rejected["criterion_met"].all()
     assert measurement.htmt_verdicts(shipped_items())["below_strict"].all()
     assert not measurement.htmt_verdicts(items)["below_strict"].all()
+
+
+def test_a_method_factor_that_cannot_be_fitted_is_reported_not_raised(monkeypatch):
+    from helpers.sem import ConvergenceError
+
+    items = measurement.recoded_items(load_survey())
+    fit = measurement._fit_keeping_warnings
+
+    def failing(syntax, data):
+        if "METHOD" in syntax or measurement.METHOD_FACTOR in syntax:
+            raise ConvergenceError("the optimiser did not converge (test)")
+        return fit(syntax, data)
+
+    monkeypatch.setattr(measurement, "_fit_keeping_warnings", failing)
+    table = measurement.common_latent_factor(items)
+    assert table.attrs["converged"] is False
+    assert table["loading_without_method"].notna().all() and table["method_loading"].isna().all()
+    assert "did not converge (test)" in table.attrs["warnings"][-1]

@@ -168,3 +168,17 @@ def test_keep_still_refuses_blank_firm_characteristics_and_other_problems(tmp_pa
 def test_unknown_rule_lists_the_rules():
     with pytest.raises(ValueError, match="'refuse' or 'listwise' or 'keep'"):
         load_survey(None, missing_answers="impute")
+
+
+def test_listwise_too_few_firms_gives_nan_columns_and_says_why():
+    from helpers.statements.measurement import listwise_and_fiml as sentence
+
+    blanked = answers_missing_at_random(SCORES, 0.45, depends_on="partnership_collaboration", mechanism="gradual")
+    few = blanked.copy()
+    keep = few.notna().all(axis=1)
+    few.loc[keep[keep].index[3:], "market_reach"] = np.nan  # leave 3 complete firms: too few
+    table = listwise_and_fiml(SYNTAX, few)
+    assert table["listwise"].isna().all().all() and table["FIML"].notna().all().all()
+    assert table.attrs["firms"]["listwise"] == 3 and table.attrs["firms"]["FIML"] == len(SCORES)
+    assert "listwise" in table.attrs["not_fitted"]
+    assert "too few to fit the model" in sentence(table)

@@ -429,6 +429,12 @@ def listwise_and_fiml(side_by_side: pd.DataFrame) -> str:
     firms = side_by_side.attrs["firms"]
     paths = side_by_side.xs("~", level="op")
     names = [_path_name(outcome, predictor) for outcome, predictor in paths.index]
+    if side_by_side.attrs.get("not_fitted", {}).get("listwise"):
+        return (
+            f"Listwise deletion keeps {firms['listwise']} of the {firms['FIML']} firms, too few to fit the model "
+            f"at all; FIML uses every answer of all {firms['FIML']} firms. With blanks spread over many firms, "
+            "listwise deletion can leave nothing to analyse while the answers given still carry the information."
+        )
     ratio = (paths[("listwise", "se")] / paths[("FIML", "se")]).mean()
     text = (
         f"Listwise deletion keeps {firms['listwise']} of the {firms['FIML']} firms; FIML uses every answer of all "
