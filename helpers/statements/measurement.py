@@ -15,7 +15,7 @@ import pandas as pd
 from scipy import stats
 
 from helpers import instrument as ins
-from helpers import measurement
+from helpers import measurement, paper_model
 from helpers.statements import ALPHA, NUMBER_WORDS, capitalized, count_of, listing, number, p_text
 from helpers.survey import SurveySource
 
@@ -80,7 +80,12 @@ def cfa_fit(measures: pd.Series) -> str:
         text += (
             f" The model estimates {parameters:.0f} parameters from {firms:.0f} firms, fewer than the "
             f"{FIRMS_PER_PARAMETER} firms per parameter of Bentler & Chou's (1987) rule of thumb; in samples "
-            "that small relative to the model, ML's χ² tends to reject correct models too often."
+            "that small relative to the model, ML's χ² tends to reject correct models too often"
+        )
+        text += (
+            "."
+            if measures["pvalue"] < ALPHA
+            else ", and it has little power to detect a wrong one, so its failure to reject says even less."
         )
     return text
 
@@ -162,9 +167,13 @@ def discriminant_validity(fornell_larcker: pd.DataFrame, htmt: pd.DataFrame) -> 
             f"{key} (r = {number(fornell_larcker.loc[key, 'largest_correlation'], 3)} with {fornell_larcker.loc[key, 'with']})"
             for key in fornell_larcker.index[~met]
         ]
+        one = len(failing) == 1
         first = (
-            f"**Fornell–Larcker.** The criterion fails for {listing(failing)}: these constructs correlate with "
-            "another at least as strongly as with their own items."
+            f"**Fornell–Larcker.** The criterion fails for {listing(failing)}: "
+            f"{'its √AVE does' if one else 'their √AVE do'} not exceed {'its' if one else 'their'} largest "
+            "correlation with another construct, so "
+            f"{'it shares' if one else 'they share'} at least as much variance with that construct (r²) as "
+            f"with {'its' if one else 'their'} own items on average (AVE)."
         )
     pairs = len(htmt)
     strict, liberal = htmt["below_strict"].astype(bool), htmt["below_liberal"].astype(bool)
@@ -179,10 +188,13 @@ def discriminant_validity(fornell_larcker: pd.DataFrame, htmt: pd.DataFrame) -> 
         above_strict = [f"{pair} ({number(htmt.loc[pair, 'htmt'], 3)})" for pair in htmt.index[~strict]]
         second = f"**HTMT.** Above the strict {number(_value('htmt_strict'))}: {listing(above_strict)}"
         above_liberal = list(htmt.index[~liberal])
+        below_liberal = (
+            "it is" if len(above_strict) == 1 else ("both are" if len(above_strict) == 2 else "all are")
+        )
         if above_liberal:
             second += f"; of these, above the liberal {number(_value('htmt_liberal'))} too: {listing(above_liberal)}."
         else:
-            second += f"; all are below the liberal {number(_value('htmt_liberal'))}."
+            second += f"; {below_liberal} below the liberal {number(_value('htmt_liberal'))}."
     if met.all() and strict.all():
         verdict = "Both criteria say that the six constructs are distinguishable in these data."
     elif met.all():
@@ -190,6 +202,12 @@ def discriminant_validity(fornell_larcker: pd.DataFrame, htmt: pd.DataFrame) -> 
             "The two criteria disagree: Fornell–Larcker passes where HTMT does not, which is the case Henseler "
             "et al. (2015) warn about: Fornell–Larcker misses a lack of discriminant validity when loadings "
             "are similar."
+        )
+    elif strict.all():
+        verdict = (
+            "The two criteria disagree: Fornell–Larcker fails where HTMT passes (the CFA's correlations and the "
+            "raw item correlations HTMT averages weigh the items differently). Paths between constructs that "
+            "may not be distinct are hard to read: they may measure one thing twice."
         )
     else:
         verdict = "Paths between constructs that are not distinct are hard to read: they may measure one thing twice."
@@ -230,6 +248,29 @@ def _single_factor_text(single_factor: pd.DataFrame) -> str:
     )
 
 
+def _improper_text(improper: list[str]) -> str:
+    """What ``measurement.heywood_cases`` found, in words: the factors with a negative variance (the
+    method factor named as such) and how many items have a negative error variance or a
+    standardized loading above 1."""
+    factors = [measurement.METHOD_FACTOR, *(c.abbreviation for c in ins.CONSTRUCTS)]
+    negative = [
+        "the method factor" if key == measurement.METHOD_FACTOR else key for key in factors if key in improper
+    ]
+    items = [key for key in improper if key not in factors]
+    parts = []
+    if negative:
+        one = len(negative) == 1
+        parts.append(
+            f"the estimated variance{'' if one else 's'} of {listing(negative)} {'is' if one else 'are'} negative"
+        )
+    if items:
+        parts.append(
+            f"{count_of(len(items), len(ins.item_columns()), 'items')} "
+            f"{'has' if len(items) == 1 else 'have'} a negative error variance or a standardized loading above 1"
+        )
+    return ", and ".join(parts)
+
+
 def _common_factor_text(common_factor: pd.DataFrame) -> str:
     test = common_factor.attrs["chisq_difference"]
     name = "**Common latent factor.** A method factor on all 25 items (equal loadings, uncorrelated with the constructs)"
@@ -242,10 +283,9 @@ def _common_factor_text(common_factor: pd.DataFrame) -> str:
     improper = common_factor.attrs.get("heywood", [])
     if improper:
         return (
-            f"{name} gives an improper solution (a negative variance or a standardized loading above 1, for "
-            f"{len(improper)} of its variables), so its loadings and its share of the items' variance cannot be "
-            f"read ({_difference_text(test)}). A method factor that the data cannot separate from the constructs' "
-            "own correlations is a known weakness of this check."
+            f"{name} gives an improper solution ({_improper_text(improper)}), so its loadings and its share of the "
+            f"items' variance cannot be read ({_difference_text(test)}). A method factor that the data cannot "
+            "separate from the constructs' own correlations is a known weakness of this check."
         )
     share = f"{common_factor.attrs['method_variance_share']:.1%}".replace("%", " %")
     drop = max(float((-common_factor["difference"]).max()), 0.0)
@@ -269,7 +309,9 @@ def _marker_text(marker: pd.DataFrame) -> str:
     if r_m <= 0:
         return (
             f"**Marker.** The smallest correlation between two constructs ({pair}) is zero or negative, so the "
-            "marker technique, which takes it as the method's share, adjusts nothing here."
+            "marker technique, which takes it as the method's share, adjusts nothing here. That is no evidence "
+            "against a method effect: two constructs that are opposed in fact can correlate below zero even "
+            "when a common method raises every correlation."
         )
     if significant.empty:
         return (
@@ -316,25 +358,49 @@ def common_method(
 # --- Step 6: latent against composite -------------------------------------------------------------
 
 
+def _predictors_of_outcome(code: str) -> int:
+    """How many predictors the equation of hypothesis ``code``'s outcome has in Figure 2."""
+    outcome = next(h.outcome for h in paper_model.HYPOTHESES if h.code == code)
+    return sum(h.outcome == outcome for h in paper_model.HYPOTHESES)
+
+
 def latent_vs_composite(paths: pd.DataFrame) -> str:
     """How the eight standardized paths change from the composite to the latent model
-    (``measurement.latent_vs_composite_paths``)."""
+    (``measurement.latent_vs_composite_paths``, indexed by hypothesis)."""
     latent, composite = paths["beta_latent"], paths["beta_composite"]
     further = latent.abs() > composite.abs()
     change = latent.abs() - composite.abs()
     largest = change.abs().idxmax()
+    mean_change = float(change.mean())
+    if round(mean_change, 3) == 0:
+        average = "unchanged to three decimals"
+    else:
+        average = f"{'larger' if mean_change > 0 else 'smaller'} by {number(abs(mean_change), 3)}"
     text = (
         f"With latent variables {count_of(int(further.sum()), len(paths), 'paths')} are further from zero than "
-        f"between composites (on average by {number(change.mean(), 3)} in absolute size); the largest change is "
-        f"{largest}, {paths.loc[largest, 'path']}, from {number(composite[largest])} to {number(latent[largest])}."
+        f"between composites; averaged over the {NUMBER_WORDS[len(paths)]} paths, a path's absolute size is "
+        f"{average}. The largest change is {largest}, {paths.loc[largest, 'path']}, from "
+        f"{number(composite[largest])} to {number(latent[largest])}."
     )
     flipped = paths.index[(latent * composite) < 0]
     if len(flipped):
         text += f" {listing(list(flipped))} change{'s' if len(flipped) == 1 else ''} sign."
-    if not further.all():
+    shrunk = list(paths.index[~further])
+    two_predictors = [code for code in shrunk if _predictors_of_outcome(code) > 1]
+    one_predictor = [code for code in shrunk if _predictors_of_outcome(code) == 1]
+    if two_predictors:
         text += (
-            " A path can also shrink: the correction applies to every construct at once, and a predictor's β in a "
-            "two-predictor equation depends on how strongly the predictors correlate once both are error-free."
+            f" A path can also shrink ({listing(two_predictors)}): the correction applies to every construct at "
+            "once, and a predictor's β in a two-predictor equation depends on how strongly the predictors "
+            "correlate once both are error-free."
+        )
+    if one_predictor:
+        text += (
+            f" {listing(one_predictor)} {'has' if len(one_predictor) == 1 else 'have'} a single predictor, so "
+            f"{'its β is' if len(one_predictor) == 1 else 'their β are'} the two constructs' correlation as the "
+            "latent model reproduces it; Spearman's correction alone would only move it away from zero, so the "
+            "smaller value comes from the latent model weighting the items by their loadings and from its "
+            "restrictions (the fit comparison below tests them)."
         )
     if paths.attrs.get("warnings"):
         text += (
@@ -374,7 +440,7 @@ def fit_comparison(fits: pd.DataFrame) -> str:
     p = float(stats.chi2.sf(difference, df))
     composite_verdict = "rejects" if composite["pvalue"] < ALPHA else "does not reject"
     structural_verdict = "rejects" if p < ALPHA else "does not reject"
-    return (
+    text = (
         f"The composite model's test ({_test_text(composite['chisq'], composite['df'], composite['pvalue'])}) "
         f"{composite_verdict} Figure 2's {composite['df']:.0f} missing links among the six scores. The latent SEM's "
         f"χ² ({latent['chisq']:.2f} on {latent['df']:.0f} df) tests those links and the measurement model "
@@ -383,6 +449,12 @@ def fit_comparison(fits: pd.DataFrame) -> str:
         "same restrictions with the constructs measured by their items. That difference, not the composite "
         "model's χ² beside the latent one, is the comparison the data allow."
     )
+    if cfa["pvalue"] < ALPHA:
+        text += (
+            f" The difference test takes the CFA as correct, and its own test rejects it here "
+            f"({_test_text(cfa['chisq'], cfa['df'], cfa['pvalue'])}; step 2), so this p-value is approximate."
+        )
+    return text
 
 
 # --- Published vs reproduced -----------------------------------------------------------------------
@@ -397,6 +469,15 @@ def published_comparison(table: pd.DataFrame, source: SurveySource) -> str:
         f"The composite β agree with Table 5's at the two decimals it prints for {count_of(int(composite_close.sum()), len(table), 'paths')}; "
         f"the latent β are further from zero than Table 5's for {count_of(int(further.sum()), len(table), 'paths')}."
     )
+    composite_opposite = list(table.index[(table["reproduced_composite"] * table["published"]) < 0])
+    latent_opposite = list(table.index[(table["reproduced_latent"] * table["published"]) < 0])
+    if composite_opposite and composite_opposite == latent_opposite:
+        text += f" The composite and the latent β of {listing(composite_opposite)} have the opposite sign to Table 5's."
+    else:
+        for model, paths in (("composite", composite_opposite), ("latent", latent_opposite)):
+            if paths:
+                verb = "has" if len(paths) == 1 else "have"
+                text += f" The {model} β of {listing(paths)} {verb} the opposite sign to Table 5's."
     if source.shipped:
         text += (
             " The kit's answers were calibrated so that the composites reproduce Table 5; the latent column is "
@@ -438,10 +519,18 @@ def listwise_and_fiml(side_by_side: pd.DataFrame) -> str:
     ratio = (paths[("listwise", "se")] / paths[("FIML", "se")]).mean()
     text = (
         f"Listwise deletion keeps {firms['listwise']} of the {firms['FIML']} firms; FIML uses every answer of all "
-        f"{firms['FIML']}. The standard errors of the {NUMBER_WORDS[len(paths)]} paths are on average {ratio:.1f} "
-        "times as large "
-        "after listwise deletion as by FIML."
+        f"{firms['FIML']}. The standard errors of the {NUMBER_WORDS[len(paths)]} paths are on average "
     )
+    if round(ratio, 1) > 1:
+        text += f"{ratio:.1f} times as large after listwise deletion as by FIML."
+    elif round(ratio, 1) == 1:
+        text += f"about as large after listwise deletion as by FIML (ratio {ratio:.2f})."
+    else:
+        text += (
+            f"{ratio:.1f} times those by FIML: smaller after listwise deletion, although it uses fewer firms. A "
+            "standard error also depends on how the firms kept vary, and it measures only the estimate's "
+            "noise, not its distance from the estimate all firms would give."
+        )
     if "complete data" in firms:
         complete = paths[("complete data", "est")].to_numpy()
         listwise_off = abs(paths[("listwise", "est")].to_numpy() - complete)
