@@ -371,3 +371,15 @@ def test_listwise_standard_errors_smaller_than_fimls_are_said_so():
     )
     table[("listwise", "se")] = [0.10, 0.10, 0.1]
     assert "about as large after listwise deletion as by FIML (ratio 1.00)" in say.listwise_and_fiml(table)
+
+
+def test_the_method_factor_is_tested_one_sided_as_a_variance_at_zero(lessons):
+    shipped = lessons["shipped"]
+    common_factor = shipped.common_factor.copy()
+    common_factor.attrs = {**shipped.common_factor.attrs, "heywood": [], "converged": True}
+    common_factor.attrs["chisq_difference"] = {"chisq_difference": 3.2, "df_difference": 1, "pvalue": 0.0736}
+    text = say.common_method(shipped.harman, shipped.single_factor, common_factor, shipped.marker)
+    assert "it improves the fit (χ² difference = 3.20 on 1 df, p = .037 with the p-value halved" in text
+    common_factor.attrs["chisq_difference"] = {"chisq_difference": 0.12, "df_difference": 1, "pvalue": 0.734}
+    text = say.common_method(shipped.harman, shipped.single_factor, common_factor, shipped.marker)
+    assert "does not improve the fit significantly (χ² difference = 0.12 on 1 df, p = .367" in text

@@ -199,9 +199,9 @@ def discriminant_validity(fornell_larcker: pd.DataFrame, htmt: pd.DataFrame) -> 
         verdict = "Both criteria say that the six constructs are distinguishable in these data."
     elif met.all():
         verdict = (
-            "The two criteria disagree: Fornell–Larcker passes where HTMT does not, which is the case Henseler "
-            "et al. (2015) warn about: Fornell–Larcker misses a lack of discriminant validity when loadings "
-            "are similar."
+            "The two criteria disagree: Fornell–Larcker passes where HTMT does not, the case Henseler et al. "
+            "(2015) found in their simulations, where Fornell–Larcker often missed a lack of discriminant "
+            "validity that HTMT detected when the loadings were similar."
         )
     elif strict.all():
         verdict = (
@@ -293,13 +293,20 @@ def _common_factor_text(common_factor: pd.DataFrame) -> str:
         f"{name} takes {share} of the average item's variance; with it the standardized loadings on the "
         f"constructs fall by at most {number(drop, 3)}"
     )
-    if test["pvalue"] < ALPHA:
+    # the method factor's variance is tested at zero, the lowest value a variance can take: the p of
+    # the usual χ² on 1 df is twice the one-sided p (Stram & Lee, 1994)
+    one_sided = test["pvalue"] / 2
+    test_text = (
+        f"χ² difference = {test['chisq_difference']:.2f} on {test['df_difference']:.0f} df, {p_text(one_sided)} "
+        "with the p-value halved because a variance cannot fall below zero; Stram & Lee, 1994"
+    )
+    if one_sided < ALPHA:
         return text + (
-            f", and it improves the fit ({_difference_text(test)}). That says the items share some covariance the "
+            f", and it improves the fit ({test_text}). That says the items share some covariance the "
             "six factors do not reproduce; it does not say whether its source is the method or a misspecified "
             "measurement model."
         )
-    return text + f", and it does not improve the fit significantly ({_difference_text(test)})."
+    return text + f", and it does not improve the fit significantly ({test_text})."
 
 
 def _marker_text(marker: pd.DataFrame) -> str:
