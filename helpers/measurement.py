@@ -544,7 +544,9 @@ def common_latent_factor(items: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _method_factor_not_fitted(without: pd.DataFrame, warnings_so_far: list[str], error: Exception) -> pd.DataFrame:
+def _method_factor_not_fitted(
+    without: pd.DataFrame, warnings_so_far: list[str], error: Exception
+) -> pd.DataFrame:
     """``common_latent_factor``'s table when the model with a method factor cannot be fitted:
     the loadings without it, NaN for everything the method factor would give, and
     ``attrs["converged"] = False`` with the reason (the lesson says so instead of stopping)."""
@@ -620,10 +622,15 @@ def marker_variable_check(items: pd.DataFrame, rank: int = 1) -> pd.DataFrame:
 # --- latent against composite -----------------------------------------------------------------------
 
 
+RATIO_FLOOR = 0.10  # below this |composite β| the latent / composite ratio is left out (NaN)
+
+
 def latent_vs_composite_paths(survey: pd.DataFrame) -> pd.DataFrame:
     """Every path of Figure 2 as a standardized β (std.all) from the composite path model
     (``helpers.paper_model.fit`` on ``score_constructs``) and from the latent SEM
-    (``fit_latent_sem`` on ``recoded_items``), with latent - composite and latent / composite."""
+    (``fit_latent_sem`` on ``recoded_items``), with latent - composite and latent / composite.
+    The ratio is NaN where the composite β is within ±.10 of zero (``RATIO_FLOOR``): there it is
+    large, erratic or of either sign and says nothing about attenuation (read the difference)."""
     composite = paper_model.fit(survey_module.score_constructs(survey)).parameter_estimates()
     latent, messages = _fit_keeping_warnings(latent_sem_syntax(), recoded_items(survey))
     latent_table = _estimates(latent)
@@ -647,7 +654,7 @@ def latent_vs_composite_paths(survey: pd.DataFrame) -> pd.DataFrame:
                 "beta_composite": beta_composite,
                 "beta_latent": beta_latent,
                 "difference": beta_latent - beta_composite,
-                "ratio": beta_latent / beta_composite,
+                "ratio": beta_latent / beta_composite if abs(beta_composite) >= RATIO_FLOOR else np.nan,
             }
         )
     table = pd.DataFrame(rows).set_index("hypothesis")

@@ -176,7 +176,8 @@ class SurveySource:
         return (
             f" {len(self.dropped)} firm(s) with blank answers were left out (listwise deletion: a firm "
             f"is analysed only if it answered every question; {blanks} blank cell(s) in all, data "
-            f"rows {rows}). Every result here describes the {self.n_firms} firms that remain."
+            f"rows {rows}). Every result here describes the {self.n_firms} firms that remain, unless a step "
+            "says otherwise."
         )
 
 

@@ -102,9 +102,14 @@ def test_summary_is_computed_from_the_table(simulation):
     text = missing_answers_summary(simulation)
     assert "40 simulated surveys of 190 firms" in text
     assert "listwise estimates were on average" in text and "smaller than the true values" in text
+    assert "Path by path, the complete data's average error ran from" in text
     changed = simulation.copy()
-    changed.loc[changed["method"] == "FIML", "bias"] = changed["population_value"] * 0.5
-    assert "FIML's 50% larger than the true values" in missing_answers_summary(changed)
+    fiml = changed["method"] == "FIML"
+    changed.loc[fiml, "bias"] = changed["population_value"] * 0.5
+    changed.loc[fiml, "relative_bias"] = 0.5
+    changed_text = missing_answers_summary(changed)
+    assert "FIML's 50.0 % larger than the true values" in changed_text
+    assert "FIML's ran from 50.0 % to 50.0 %, wider than that noise" in changed_text
 
 
 @pytest.mark.parametrize(
@@ -120,7 +125,14 @@ def test_summary_refuses_other_tables():
     with pytest.raises(ValueError, match="expected missing_answers_simulation's table"):
         missing_answers_summary(pd.DataFrame({"path": ["x"]}))
     table = pd.DataFrame(
-        {"path": ["a"], "method": ["FIML"], "population_value": [1.0], "bias": [0.0], "firms_used": [1.0]}
+        {
+            "path": ["a"],
+            "method": ["FIML"],
+            "population_value": [1.0],
+            "bias": [0.0],
+            "relative_bias": [0.0],
+            "firms_used": [1.0],
+        }
     )
     with pytest.raises(ValueError, match="no rows for complete data, listwise deletion"):
         missing_answers_summary(table)
@@ -173,7 +185,9 @@ def test_unknown_rule_lists_the_rules():
 def test_listwise_too_few_firms_gives_nan_columns_and_says_why():
     from helpers.statements.measurement import listwise_and_fiml as sentence
 
-    blanked = answers_missing_at_random(SCORES, 0.45, depends_on="partnership_collaboration", mechanism="gradual")
+    blanked = answers_missing_at_random(
+        SCORES, 0.45, depends_on="partnership_collaboration", mechanism="gradual"
+    )
     few = blanked.copy()
     keep = few.notna().all(axis=1)
     few.loc[keep[keep].index[3:], "market_reach"] = np.nan  # leave 3 complete firms: too few

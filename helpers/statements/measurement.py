@@ -431,7 +431,7 @@ def attenuation(table: pd.DataFrame) -> str:
         f"gap: {largest}, {table.loc[largest, 'pair']}, corrected {number(table.loc[largest, 'r_corrected_cr'], 3)} "
         f"against latent {number(table.loc[largest, 'r_latent'], 3)}); the two estimate the same error-free "
         "correlation in different ways, so a small gap is expected and a large one points to items that do not "
-        "fit the one-factor-per-construct model."
+        "fit the one-factor-per-construct model, or to composites that weigh the items differently from the model."
     )
 
 
