@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 import sys
 from importlib import metadata
@@ -156,14 +157,20 @@ def test_every_notebook_that_reads_the_survey_has_the_survey_file_and_missing_an
         *sorted((notebooks / "solutions").glob("0[1-9]_*.ipynb")),
         *sorted((notebooks / "exercises").glob("0[1-9]_*.ipynb")),
     ]
-    assert len(lessons_and_exercises) == 21
+    assert len(lessons_and_exercises) == 24
     for lesson in lessons_and_exercises:
         notebook = nbformat.read(lesson, as_version=4)
         parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
         assert len(parameters) == 1, lesson.name
-        *comments, survey_file, missing_answers = parameters[0].source.splitlines()
+        lines = parameters[0].source.splitlines()
+        comments = [line for line in lines if line.startswith("#")]
+        survey_file, missing_answers, *lesson_parameters = [
+            line for line in lines if not line.startswith("#")
+        ]
         assert survey_file == "survey_file = None" and missing_answers == 'missing_answers = "refuse"'
-        assert all(line.startswith("# ") for line in comments)
+        assert lines[: len(comments)] == comments and all(line.startswith("# ") for line in comments)
+        # a lesson's own parameters (lesson 08's replications) come after the two every lesson has
+        assert all(re.fullmatch(r"[a-z_]+ = \S.*", line) for line in lesson_parameters), lesson.name
         assert "ruff" not in parameters[0].source, lesson.name  # the exercises' lint note goes on the setup
         setup = next(  # the first code cell after otter's init cell (grader = otter.Notebook(...))
             cell
