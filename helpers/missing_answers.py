@@ -193,12 +193,13 @@ def missing_answers_simulation(
 
 
 def _paths(fit) -> dict[str, float]:
-    """The paper's eight paths ("PCDP → IT", ...) as unstandardized estimates."""
+    """The paper's eight paths ("PCDP → IT", ...) as unstandardized estimates, read from the
+    estimates themselves (the full table would compute every standard error)."""
     from helpers import paper_model
 
-    table = fit.parameter_estimates().set_index(["lhs", "op", "rhs"])["est"]
+    free = {(p.lhs, p.rhs): p.free for p in fit.spec.parameters if p.op == "~" and p.free}
     return {
-        hypothesis.short_path: float(table[(hypothesis.outcome, "~", hypothesis.predictor)])
+        hypothesis.short_path: float(fit.theta[free[(hypothesis.outcome, hypothesis.predictor)] - 1])
         for hypothesis in paper_model.HYPOTHESES
     }
 

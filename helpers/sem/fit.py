@@ -175,9 +175,15 @@ def _polished(fit: SemFit, steps: int = 5) -> SemFit:
 
 
 def _warn_negative_variances(fit: SemFit) -> None:
-    table = fit.parameter_estimates()
-    variances = table[(table["op"] == "~~") & (table["lhs"] == table["rhs"])]
-    negative = variances.loc[variances["est"] < 0, "lhs"].tolist()
+    # read from the estimates themselves: the full table would compute every standard error
+    negative = [
+        p.lhs
+        for p in fit.spec.parameters
+        if p.op == "~~"
+        and p.lhs == p.rhs
+        and not p.exo
+        and (fit.theta[p.free - 1] if p.free else p.value) < 0
+    ]
     if negative:
         warnings.warn(
             f"negative variance estimate for {', '.join(negative)} (a Heywood case), as lavaan "
