@@ -8,7 +8,9 @@ Prints, for ``helpers.measurement.fit_cfa`` (the six-factor CFA of the 25 recode
 ``fit_latent_sem`` (the CFA plus Figure 2's paths), on the 190 firms of data/sme_kerala_survey.csv:
 
 1. **First call**: the first fit in a fresh process (after importing the kit and loading the
-   survey), which also imports semopy, the general optimiser (timed on its own as well).
+   survey). The engine fits these models by its own Fisher scoring (``helpers.sem.scoring``) and
+   imports semopy only where scoring fails; the time semopy's import would add (the lesson
+   imports it for its standard-tool step) is printed on its own.
 2. **Warm**: the median of several fits in one process, beside the median of lavaan's ``cfa()``
    and ``sem()`` timed with ``system.time`` inside one R process (R's start-up and lavaan's loading
    are not counted), and the ratio kit / lavaan (below 1: the kit is faster). The two agree on χ².
@@ -116,7 +118,7 @@ def main() -> None:
         f"OPENBLAS_NUM_THREADS: {threads}"
     )
 
-    print("\n1. First call in a fresh process (imports semopy, the general optimiser)")
+    print("\n1. First call in a fresh process (Fisher scoring; semopy is not imported by the fit)")
     print(
         f"{'import semopy':<22} {fresh_process_seconds(SEMOPY_IMPORT_JOB):.2f} s "
         "(after the kit's own imports)"

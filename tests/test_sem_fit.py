@@ -139,3 +139,35 @@ def test_model_tests_are_the_fit_measures_chi_squares():
     assert list(tests["model"]) == ["User Model", "Baseline Model"]
     assert tests["chisq"].tolist() == pytest.approx([measures["chisq"], measures["baseline_chisq"]])
     assert tests["df"].tolist() == [measures["df"], measures["baseline_df"]]
+
+
+# --- the general estimator: Fisher scoring, semopy as the fallback ------------------------------
+
+
+def test_fisher_scoring_fits_a_cfa_and_semopy_agrees():
+    scored, general = fit_sem(CFA, HS), fit_sem(CFA, HS, estimator="semopy")
+    assert (scored.estimator, general.estimator) == ("scoring", "semopy")
+    assert np.allclose(scored.theta, general.theta, atol=1e-6)
+
+
+def test_starting_values_are_in_the_datas_units():
+    from helpers.sem.scoring import starting_values
+    from helpers.sem.specification import specify
+
+    spec = specify(CFA)
+    cov = np.cov(HS[list(spec.names.observed)].to_numpy(), rowvar=False)
+    scale = np.diag([100.0] * 3 + [1.0] * (len(cov) - 3))
+    start, rescaled = starting_values(spec, cov), starting_values(spec, scale @ cov @ scale)
+    names = spec.free_parameter_names()
+    visual_variance = names.index("visual ~~ visual")
+    assert rescaled[visual_variance] == pytest.approx(start[visual_variance] * 100**2)
+    assert rescaled[names.index("visual =~ x2")] == pytest.approx(start[names.index("visual =~ x2")])
+
+
+def test_when_scoring_fails_semopy_takes_over_and_scoring_alone_says_so(monkeypatch):
+    from helpers.sem import scoring
+
+    monkeypatch.setattr(scoring, "estimates", lambda *arguments: None)
+    assert fit_sem(CFA, HS).estimator == "semopy"
+    with pytest.raises(ConvergenceError, match="Fisher scoring did not converge"):
+        fit_sem(CFA, HS, estimator="scoring")

@@ -229,8 +229,20 @@ def test_closed_form_and_semopy_agree_where_both_apply(name):
     )
 
 
-def test_models_outside_the_closed_form_use_semopy():
-    assert fitted("political_democracy").estimator == "semopy"
+@pytest.mark.parametrize("name", [n for n in ALL_FIXTURES if not n.startswith("kit_paper_model")])
+def test_models_outside_the_closed_form_use_fisher_scoring_which_semopy_confirms(name):
+    """The engine's own Fisher scoring and semopy's optimiser reach the same optimum."""
+    scored = fitted(name)
+    assert scored.estimator == "scoring"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        general = fit_sem(reference(name)["syntax"], data_for(name), estimator="semopy")
+    assert general.estimator == "semopy"
+    assert scored.chisq == pytest.approx(general.chisq, rel=1e-7, abs=1e-7)
+    assert np.allclose(scored.theta, general.theta, rtol=1e-5, atol=1e-6)
+
+
+def test_the_closed_form_refuses_latent_variables():
     with pytest.raises(ValueError, match="latent variables"):
         fit_sem(
             reference("political_democracy")["syntax"],

@@ -6,7 +6,9 @@
 One concern per module, as in lavaan's own source: ``syntax`` (reading lavaan's model syntax),
 ``specification`` (the parameter table with lavaan's defaults), ``representation`` (the model's
 matrices and implied covariance), ``likelihood`` (sample covariances, the ML fit function,
-log-likelihoods), ``closed_form`` and ``semopy_estimator`` (the two estimators), ``information``
+log-likelihoods), ``closed_form``, ``scoring`` and ``semopy_estimator`` (the estimators: least
+squares where the model allows it, else Fisher scoring, else semopy), ``fiml`` and ``fiml_fit``
+(full-information ML when answers are missing), ``information``
 (information matrices, ML and robust standard errors, identification), ``fit_measures``
 (lavaan's fit measures as small functions of numbers), ``standardize`` (std.all, R²),
 ``effects`` (direct, indirect and total effects), ``defined`` (:= parameters, delta method),

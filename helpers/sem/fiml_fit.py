@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from helpers.sem import closed_form, fiml, information, likelihood, semopy_estimator
+from helpers.sem import closed_form, fiml, information, scoring, semopy_estimator
 from helpers.sem import fit_measures as measures
 from helpers.sem.errors import ConvergenceError, DataError, NotIdentifiedError
 from helpers.sem.fit import SemFit, _check_counts, _numeric_columns, _warn_negative_variances
@@ -104,7 +104,7 @@ def _start(syntax, spec, frame, mean, cov, max_iterations) -> np.ndarray:
     try:
         theta = closed_form.estimates(closed_form.structure(covariance_spec), cov)
     except closed_form.NotClosedForm:
-        theta = _fisher_scoring(covariance_spec, cov)
+        theta = scoring.estimates(covariance_spec, cov, max_iterations)
         if theta is None:  # scoring from simple starts failed: the general optimiser
             filled = frame.fillna(pd.Series(mean, index=frame.columns))
             theta = semopy_estimator.estimates(covariance_spec, filled, cov, max_iterations, ftol=START_FTOL)
@@ -117,52 +117,6 @@ def _start(syntax, spec, frame, mean, cov, max_iterations) -> np.ndarray:
     rows, k = model.mean_cells.T
     start[k] = m[rows]
     return start
-
-
-def _fisher_scoring(spec, cov: np.ndarray, iterations: int = 200) -> np.ndarray | None:
-    """Complete-data ML estimates for covariance ``cov`` by Fisher scoring from lavaan's simple
-    starting values (loadings 1, paths 0, residual variances half the observed ones, latent
-    variances 0.05); None when it does not converge."""
-    model = ram(spec)
-    theta = np.zeros(spec.n_free)
-    variance = dict(zip(spec.names.observed, np.diag(cov)))
-    for parameter in spec.parameters:
-        if parameter.free and not parameter.exo:
-            if parameter.op == "=~":
-                theta[parameter.free - 1] = 1.0
-            elif parameter.op == "~~" and parameter.lhs == parameter.rhs:
-                theta[parameter.free - 1] = variance[parameter.lhs] / 2 if parameter.lhs in variance else 0.05
-    discrepancy = None
-    for _ in range(iterations):
-        try:
-            implied = model.implied(*model.matrices(theta, cov))
-            current = float(likelihood.ml_discrepancy(cov, implied.sigma))
-            derivatives = model.derivatives(implied)
-            gradient = likelihood.gradient(cov, implied.sigma, derivatives)
-            step = np.linalg.solve(information.expected_information(implied.sigma, derivatives), gradient)
-        except np.linalg.LinAlgError:
-            return None
-        if not np.isfinite(current):
-            return None
-        if discrepancy is not None and abs(discrepancy - current) < 1e-12 and np.max(np.abs(gradient)) < 1e-8:
-            return theta
-        discrepancy = current
-        for _ in range(30):  # step halving keeps Σ positive definite and F decreasing
-            candidate = theta - step
-            try:
-                sigma = model.implied(*model.matrices(candidate, cov)).sigma
-                if (
-                    np.linalg.eigvalsh(sigma)[0] > 0
-                    and likelihood.ml_discrepancy(cov, sigma) <= current + 1e-12
-                ):
-                    break
-            except np.linalg.LinAlgError:
-                pass
-            step = step / 2
-        else:
-            return None
-        theta = candidate
-    return None
 
 
 def _maximized(fit: FimlFit, max_iterations: int, polish: bool = True) -> FimlFit:

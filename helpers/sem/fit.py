@@ -6,10 +6,11 @@
     fit.r_squared(), fit.model_tests(), fit.residual_correlations()
 
 The model gets lavaan's ``sem()`` defaults (``helpers.sem.specification``). It is estimated in
-closed form when it is a recursive path model of observed variables (``helpers.sem.closed_form``)
-and by semopy otherwise (``helpers.sem.semopy_estimator``); ``estimator="semopy"`` forces the
-general optimiser. Every statistic is then computed by the kit from the estimates with lavaan's
-formulas, so both estimators report the same numbers as lavaan (tests/test_sem_lavaan.py).
+closed form when it is a recursive path model of observed variables (``helpers.sem.closed_form``),
+otherwise by Fisher scoring (``helpers.sem.scoring``), and by semopy (``helpers.sem.semopy_estimator``)
+where scoring does not converge; ``estimator="semopy"`` forces semopy's optimiser. Every statistic
+is then computed by the kit from the estimates with lavaan's formulas, so every estimator reports
+the same numbers as lavaan (tests/test_sem_lavaan.py).
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from helpers.sem import closed_form, information, likelihood, semopy_estimator
+from helpers.sem import closed_form, information, likelihood, scoring, semopy_estimator
 from helpers.sem import fit_measures as measures
-from helpers.sem.errors import DataError, NotIdentifiedError
+from helpers.sem.errors import ConvergenceError, DataError, NotIdentifiedError
 from helpers.sem.representation import Ram, ram
 from helpers.sem.specification import Specification, specify
 from helpers.sem.tables import estimates_table, fit_measures_table, r_squared_series
 
 MISSING_RULES = (None, "listwise", "ml")
+ESTIMATORS = ("auto", "closed form", "scoring", "semopy")
 
 
 def fit_sem(
@@ -40,10 +42,11 @@ def fit_sem(
 ) -> SemFit:
     """Fit a model in lavaan syntax to ``data`` (one column per observed variable) by ML.
 
-    ``estimator``: ``"auto"`` (the closed form where it applies, else semopy), ``"closed form"``
-    or ``"semopy"``. ``missing`` (lavaan's argument): ``None`` refuses missing values (a
-    ``DataError`` that says what to do), ``"listwise"`` leaves out every case with a missing
-    value, with a warning that says how many (lavaan's default, which does so silently), and
+    ``estimator``: ``"auto"`` (the closed form where it applies, else Fisher scoring, else
+    semopy), ``"closed form"``, ``"scoring"`` or ``"semopy"``. ``missing`` (lavaan's argument):
+    ``None`` refuses missing values (a ``DataError`` that says what to do), ``"listwise"`` leaves
+    out every case with a missing value, with a warning that says how many (lavaan's default,
+    which does so silently), and
     ``"ml"`` fits by full-information ML, every answer of every case used (lavaan's
     ``sem(..., missing = "ml")``; see ``helpers.sem.fiml``). Raises ``DataError`` for missing,
     non-numeric or degenerate columns, ``NotIdentifiedError`` when the model has more parameters
@@ -68,7 +71,7 @@ def fit_sem(
     _check_counts(spec, len(values))
     theta, used = _estimate(spec, data, sample_cov, estimator, max_iterations)
     fit = SemFit(spec, ram(spec), values, sample_cov, theta, used)
-    if used == "semopy":
+    if used in ("scoring", "semopy"):
         fit = _polished(fit)
     information.check_identified(fit.information, spec.free_parameter_names())
     _warn_negative_variances(fit)
@@ -145,14 +148,22 @@ def _check_counts(spec: Specification, n: int) -> None:
 
 
 def _estimate(spec, data, sample_cov, estimator: str, max_iterations: int) -> tuple[np.ndarray, str]:
-    if estimator not in ("auto", "closed form", "semopy"):
-        raise ValueError('estimator must be "auto", "closed form" or "semopy"')
-    if estimator != "semopy":
+    if estimator not in ESTIMATORS:
+        raise ValueError('estimator must be "auto", "closed form", "scoring" or "semopy"')
+    if estimator in ("auto", "closed form"):
         try:
             return closed_form.estimates(closed_form.structure(spec), sample_cov), "closed form"
         except closed_form.NotClosedForm:
             if estimator == "closed form":
                 raise
+    if estimator in ("auto", "scoring"):
+        theta = scoring.estimates(spec, sample_cov, max_iterations)
+        if theta is not None:
+            return theta, "scoring"
+        if estimator == "scoring":
+            raise ConvergenceError(
+                'Fisher scoring did not converge; try estimator="semopy" or raise max_iterations'
+            )
     return semopy_estimator.estimates(spec, data, sample_cov, max_iterations), "semopy"
 
 
