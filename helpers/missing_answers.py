@@ -40,6 +40,16 @@ REFERENCES = (
 MECHANISMS = ("gradual", "lower half")
 
 
+def blank_chance(rank: np.ndarray, share: float, mechanism: str) -> np.ndarray:
+    """Each case's chance of a blank in each blanked column, from its rank on the always-answered
+    variable (1 = highest of n): ``"gradual"`` 2 · share · rank / (n + 1), ``"lower half"``
+    2 · share below the median and 0 above it (``answers_missing_at_random``'s rule, in one place)."""
+    rank = np.asarray(rank, dtype=float)
+    if mechanism == "gradual":
+        return 2 * share * rank / (len(rank) + 1)
+    return np.where(rank > len(rank) / 2, 2 * share, 0.0)
+
+
 def answers_missing_at_random(
     data: pd.DataFrame,
     share: float = 0.2,
@@ -71,11 +81,7 @@ def answers_missing_at_random(
         )
     if mechanism not in MECHANISMS:
         raise ValueError(f"mechanism = {mechanism!r}: expected one of {', '.join(map(repr, MECHANISMS))}")
-    rank = data[depends_on].rank(method="first", ascending=False).to_numpy()
-    if mechanism == "gradual":
-        chance = 2 * share * rank / (len(data) + 1)
-    else:
-        chance = np.where(rank > len(data) / 2, 2 * share, 0.0)
+    chance = blank_chance(data[depends_on].rank(method="first", ascending=False).to_numpy(), share, mechanism)
     rng = np.random.default_rng(seed)
     blank = rng.random((len(data), len(columns))) < chance[:, None]
     incomplete = data.copy()

@@ -18,6 +18,7 @@ from nbclient import NotebookClient
 from scipy import stats
 
 from helpers import exercises, robustness, settings
+from helpers.missing_answers import blank_chance
 from helpers.survey import load_survey, score_constructs
 from tools import assignments
 
@@ -194,8 +195,8 @@ INDEPENDENT = {
     "07.2": answer_07_2,
     "08.1": answer_08_1,
     "08.2": answer_08_2,
-    # the upper half of market reach leaves no blank; the lower half keeps both scores with (1 - 0.9)²
-    "08.3": lambda: 190 / 2 + 190 / 2 * (1 - 2 * 0.45) ** 2,
+    # a firm keeps both blanked scores with chance (1 - its chance of a blank)²
+    "08.3": lambda: float(((1 - blank_chance(np.arange(1, 191), 0.45, "lower half")) ** 2).sum()),
 }
 
 

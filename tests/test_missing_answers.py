@@ -196,3 +196,12 @@ def test_listwise_too_few_firms_gives_nan_columns_and_says_why():
     assert table.attrs["firms"]["listwise"] == 3 and table.attrs["firms"]["FIML"] == len(SCORES)
     assert "listwise" in table.attrs["not_fitted"]
     assert "too few to fit the model" in sentence(table)
+
+
+def test_blank_chance_is_the_rule_answers_missing_at_random_uses():
+    from helpers.missing_answers import blank_chance
+
+    rank = np.arange(1, 101)
+    assert blank_chance(rank, 0.2, "gradual").mean() == pytest.approx(0.2)
+    lower = blank_chance(rank, 0.2, "lower half")
+    assert lower.mean() == pytest.approx(0.2) and (lower[:50] == 0).all() and (lower[50:] == 0.4).all()
