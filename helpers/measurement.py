@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pingouin
 from scipy import stats
 
 from helpers import instrument as ins
@@ -278,14 +279,11 @@ def heywood_cases(fit: SemFit) -> list[str]:
 
 
 def cronbach_alpha(answers: pd.DataFrame) -> float:
-    """Cronbach's (1951) alpha of a set of items: k/(k-1) · (1 - Σ item variances / variance of the
-    sum), variances with N - 1."""
-    k = answers.shape[1]
-    if k < 2:
+    """Cronbach's (1951) alpha of a set of items, k/(k-1) · (1 - Σ item variances / variance of the
+    sum): pingouin's ``cronbach_alpha``, as lesson 03 computes it."""
+    if answers.shape[1] < 2:
         raise ValueError("Cronbach's alpha needs at least two items")
-    item_variances = answers.var(axis=0, ddof=1).sum()
-    total_variance = answers.sum(axis=1).var(ddof=1)
-    return float(k / (k - 1) * (1 - item_variances / total_variance))
+    return float(pingouin.cronbach_alpha(data=answers)[0])
 
 
 def standardized_loadings(fit: SemFit) -> pd.DataFrame:
@@ -564,11 +562,6 @@ def _method_factor_not_fitted(
     return table
 
 
-def _construct_scores(items: pd.DataFrame) -> pd.DataFrame:
-    """The paper's composite scores from recoded items: each construct's item mean, by key."""
-    return pd.DataFrame({c.key: items[c.item_columns].mean(axis=1) for c in ins.CONSTRUCTS})
-
-
 def _correlation_p(r: float, df: int) -> float:
     """Two-sided p of a correlation with t = r / sqrt((1 - r²) / df)."""
     t = r / math.sqrt((1 - r**2) / df)
@@ -590,7 +583,7 @@ def marker_variable_check(items: pd.DataFrame, rank: int = 1) -> pd.DataFrame:
     """
     if rank not in (1, 2):
         raise ValueError("rank must be 1 (the smallest correlation) or 2 (the second smallest)")
-    scores = _construct_scores(_checked_items(items))
+    scores = survey_module.scores_of_recoded_items(_checked_items(items))
     n = len(scores)
     correlations = scores.corr()
     keys = list(correlations.index)

@@ -22,9 +22,10 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from helpers import settings
+from helpers import paper_model, settings
 from helpers.sem import ConvergenceError, DataError, NotIdentifiedError, fit_sem
 from helpers.sem.fiml_fit import fit_fiml
+from helpers.survey import load_survey, score_constructs
 
 REFERENCES = (
     "Rubin, D. B. (1976). Inference and missing data. Biometrika, 63(3), 581–592.",
@@ -144,9 +145,6 @@ def missing_answers_simulation(
     Returns one row per path and method: the population value, the mean estimate, bias, relative
     bias, the SD of the estimates (their spread from survey to survey) and the mean number of
     firms used."""
-    from helpers import paper_model  # the study's model; this module otherwise knows only columns
-    from helpers.survey import load_survey, score_constructs
-
     if int(replications) != replications or replications < 2:
         raise ValueError(f"replications = {replications!r}: expected a whole number of at least 2")
     if int(n_firms) != n_firms or n_firms < 30:
@@ -201,8 +199,6 @@ def missing_answers_simulation(
 def _paths(fit) -> dict[str, float]:
     """The paper's eight paths ("PCDP → IT", ...) as unstandardized estimates, read from the
     estimates themselves (the full table would compute every standard error)."""
-    from helpers import paper_model
-
     free = {(p.lhs, p.rhs): p.free for p in fit.spec.parameters if p.op == "~" and p.free}
     return {
         hypothesis.short_path: float(fit.theta[free[(hypothesis.outcome, hypothesis.predictor)] - 1])

@@ -517,9 +517,15 @@ def score_constructs(survey: pd.DataFrame) -> pd.DataFrame:
     of its items is blank (``load_survey(..., missing_answers="keep")``): averaging the answers
     a firm gave would silently impute the rest.
     """
-    answers = recode_reverse_items(survey)
-    scores = pd.DataFrame(index=survey.index)
-    for construct in ins.CONSTRUCTS:
-        scores[construct.key] = answers[construct.item_columns].mean(axis=1, skipna=False)
+    scores = scores_of_recoded_items(recode_reverse_items(survey))
     scores.attrs.update(survey.attrs)
     return scores
+
+
+def scores_of_recoded_items(answers: pd.DataFrame) -> pd.DataFrame:
+    """Each construct's mean item, by construct key, from answers already recoded; missing where
+    any of its items is blank (the one place the scoring rule is written)."""
+    return pd.DataFrame(
+        {c.key: answers[c.item_columns].mean(axis=1, skipna=False) for c in ins.CONSTRUCTS},
+        index=answers.index,
+    )

@@ -675,6 +675,11 @@ def default_output(export: Path) -> Path:
     return settings.results_dir("surveys") / f"{export.stem}.csv"
 
 
+def _output_refused(export: Path, output: Path, expected: str) -> ExportImportError:
+    """The error for an output file the import will not write: the file, and what is expected instead."""
+    return ExportImportError(export, [ImportProblem(None, None, str(output), expected)])
+
+
 def import_export(
     export: str | Path,
     output: str | Path | None = None,
@@ -696,28 +701,12 @@ def import_export(
     export = Path(export).expanduser().resolve()
     output = (default_output(export) if output is None else Path(output).expanduser()).resolve()
     if output == export:
-        raise ExportImportError(
-            export,
-            [
-                ImportProblem(
-                    None,
-                    None,
-                    str(output),
-                    "an output file other than the export itself (the export is never overwritten)",
-                )
-            ],
+        raise _output_refused(
+            export, output, "an output file other than the export itself (the export is never overwritten)"
         )
     if output.exists() and not force:
-        raise ExportImportError(
-            export,
-            [
-                ImportProblem(
-                    None,
-                    None,
-                    str(output),
-                    "a new output file (this one exists): give another, or --force to replace it",
-                )
-            ],
+        raise _output_refused(
+            export, output, "a new output file (this one exists): give another, or --force to replace it"
         )
     table = read_export(export)
     layout = recognise(table.header)

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from lavaan_reference import TOLERANCE, assert_estimates_equal
+from lavaan_reference import parameter_key as _key
 
 from helpers import measurement, paper_model, settings
 from helpers.sem import fit_sem
@@ -25,8 +27,6 @@ from helpers.sem.modification import modification_indices
 from helpers.survey import load_survey
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lavaan"
-TOLERANCE = 1e-4
-PARAMETER_COLUMNS = ["est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_all"]
 
 
 @cache
@@ -43,12 +43,6 @@ def items() -> pd.DataFrame:
 @cache
 def common_latent_factor_fit():
     return fit_sem(measurement.common_latent_factor_syntax(), items())
-
-
-def _key(lhs: str, op: str, rhs: str) -> tuple[str, str, str]:
-    if op == "~~":
-        lhs, rhs = sorted((lhs, rhs))
-    return (op, lhs, rhs)
 
 
 def _lavaan_std_all(name: str) -> dict[tuple[str, str, str], float]:
@@ -78,18 +72,8 @@ def test_the_cfa_fixture_was_fitted_with_cfa_and_the_latent_sem_with_sem():
 
 
 def test_common_latent_factor_estimates_equal_lavaan():
-    ours = common_latent_factor_fit().parameter_estimates()
-    ours.index = [_key(*row) for row in ours[["lhs", "op", "rhs"]].itertuples(index=False)]
     theirs = reference("kit_items_common_latent_factor")["parameters"]
-    assert sorted(ours.index) == sorted(_key(r["lhs"], r["op"], r["rhs"]) for r in theirs)
-    for row in theirs:
-        mine = ours.loc[[_key(row["lhs"], row["op"], row["rhs"])]].iloc[0]
-        for column in PARAMETER_COLUMNS:
-            where = f"{row['lhs']} {row['op']} {row['rhs']}, {column}"
-            if row[column] is None:
-                assert math.isnan(mine[column]), where
-            else:
-                assert mine[column] == pytest.approx(row[column], abs=TOLERANCE), where
+    assert_estimates_equal(common_latent_factor_fit().parameter_estimates(), theirs)
 
 
 def test_common_latent_factor_fit_measures_and_r_squared_equal_lavaan():

@@ -27,8 +27,7 @@ def test_blanks_follow_the_answered_variable_and_keep_the_share(mechanism):
     low = SCORES["market_reach"] < SCORES["market_reach"].median()
     blanks_per_firm = blanked.isna().sum(axis=1)
     assert blanks_per_firm[low].mean() > 2 * blanks_per_firm[~low].mean()  # MAR, not MCAR
-    complete = SCORES.notna().all().all()
-    assert complete, "the original is left as it was"
+    assert SCORES.notna().all().all(), "the original is left as it was"
 
 
 def test_blanks_are_seeded_and_only_in_the_named_columns():

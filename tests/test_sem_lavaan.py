@@ -7,7 +7,6 @@ in tests/fixtures/lavaan, so these tests need no R. See that folder's README to 
 """
 
 import json
-import math
 import warnings
 from functools import cache
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from lavaan_reference import PARAMETER_COLUMNS, TOLERANCE, assert_estimates_equal
+from lavaan_reference import parameter_key as _key
 from semopy.examples import holzinger39, political_democracy
 
 from helpers import settings
@@ -26,8 +27,6 @@ from helpers.sem.specification import specify
 from helpers.survey import load_survey, score_constructs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lavaan"
-TOLERANCE = 1e-4
-PARAMETER_COLUMNS = ["est", "se", "z", "pvalue", "ci_lower", "ci_upper", "std_all"]
 ALL_FIXTURES = sorted(path.stem for path in FIXTURES.glob("*.json"))
 # lavaan's sem() defaults, one fixture each (issue: every default, tested)
 DEFAULTS_FIXTURES = [
@@ -73,13 +72,6 @@ def tolerance(name: str) -> dict:
     """Absolute 1e-4; relative on the rescaled data, whose variances are up to 10^4 times larger
     (lavaan's own optimiser stops about 1e-7 from the optimum, relative)."""
     return {"rel": TOLERANCE, "abs": TOLERANCE} if name == "hs_rescaled" else {"abs": TOLERANCE}
-
-
-def _key(lhs: str, op: str, rhs: str) -> tuple[str, str, str]:
-    """A parameter's identity; a covariance is the same whichever variable is named first."""
-    if op == "~~":
-        lhs, rhs = sorted((lhs, rhs))
-    return (op, lhs, rhs)
 
 
 def test_every_default_has_a_fixture():
@@ -141,18 +133,8 @@ def test_equal_labels_are_one_parameter():
 @pytest.mark.parametrize("name", ALL_FIXTURES)
 def test_parameter_estimates_equal_lavaan(name):
     ours = fitted(name).parameter_estimates()
-    ours.index = [_key(*row) for row in ours[["lhs", "op", "rhs"]].itertuples(index=False)]
     assert (ours[PARAMETER_COLUMNS].dtypes == "float64").all()
-    theirs = reference(name)["parameters"]
-    assert sorted(ours.index) == sorted(_key(r["lhs"], r["op"], r["rhs"]) for r in theirs)
-    for row in theirs:
-        mine = ours.loc[[_key(row["lhs"], row["op"], row["rhs"])]].iloc[0]
-        for column in PARAMETER_COLUMNS:
-            where = f"{name}: {row['lhs']} {row['op']} {row['rhs']}, {column}"
-            if row[column] is None:  # lavaan has no z or p for a fixed parameter
-                assert math.isnan(mine[column]), where
-            else:
-                assert mine[column] == pytest.approx(row[column], **tolerance(name)), where
+    assert_estimates_equal(ours, reference(name)["parameters"], f"{name}: ", **tolerance(name))
 
 
 @pytest.mark.parametrize("name", ALL_FIXTURES)

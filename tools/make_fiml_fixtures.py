@@ -11,7 +11,6 @@ The data with blanks are stored beside the JSON, so the tests fit exactly what l
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -24,48 +23,42 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from helpers import instrument, paper_model, settings, survey  # noqa: E402
+from helpers import instrument, measurement, paper_model, settings, survey  # noqa: E402
 from helpers.missing_answers import answers_missing_at_random  # noqa: E402
-from tools.make_lavaan_fixtures import HOLZINGER_SWINEFORD, POLITICAL_DEMOCRACY, R_SCRIPT  # noqa: E402
+from tools.make_lavaan_fixtures import (  # noqa: E402
+    HOLZINGER_SWINEFORD,
+    POLITICAL_DEMOCRACY,
+    R_SCRIPT,
+    shipped_survey_meta,
+)
 
 FIXTURE_DIR = REPO_ROOT / "tests" / "fixtures" / "lavaan" / "fiml"
 
 
-def item_cfa_syntax() -> str:
-    return "\n".join(f"{c.abbreviation} =~ {' + '.join(c.item_columns)}" for c in instrument.CONSTRUCTS)
-
-
 def kit_jobs() -> list[dict]:
-    path = settings.SHIPPED_SURVEY_FILE
-    answers = survey.load_survey(path)
-    meta = {
-        "survey_file": path.relative_to(REPO_ROOT).as_posix(),
-        "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-    }
+    answers = survey.load_survey()
     scores = survey.score_constructs(answers).reset_index(drop=True)
     incomplete = answers_missing_at_random(scores, 0.2, depends_on="partnership_collaboration")
     # A few blank covariates too: lavaan deletes those cases under fixed.x, and so must the kit.
     rows = np.random.default_rng(settings.SEED).choice(len(incomplete), 4, replace=False)
     incomplete.loc[rows, "partnership_collaboration"] = np.nan
-    items = survey.recode_reverse_items(answers)[instrument.item_columns()].astype(float)
-    items = items.reset_index(drop=True)
+    items = measurement.recoded_items(answers).reset_index(drop=True)
     first = instrument.item_columns()[0]
     return [
         _job(
             "fiml_kit_paper_model",
             incomplete,
             paper_model.model_syntax(correlated_outcomes=True),
-            {
-                **meta,
-                "data": "construct scores, 20% of mediator and outcome scores blanked (MAR on PCDP), "
-                "4 PCDP scores blanked",
-            },
+            shipped_survey_meta(
+                "construct scores, 20% of mediator and outcome scores blanked (MAR on PCDP), "
+                "4 PCDP scores blanked"
+            ),
         ),
         _job(
             "fiml_kit_items_cfa",
             answers_missing_at_random(items, 0.15, depends_on=first),
-            item_cfa_syntax(),
-            {**meta, "data": f"recoded items, 15% of answers blanked (MAR on {first})"},
+            measurement.cfa_syntax(),
+            shipped_survey_meta(f"recoded items, 15% of answers blanked (MAR on {first})"),
             function="cfa",
         ),
     ]

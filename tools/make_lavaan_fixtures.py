@@ -183,16 +183,21 @@ def heywood_job() -> dict:
     return _job("heywood_case", data, "f =~ x1 + x2 + x3", meta)
 
 
-def kit_jobs() -> list[dict]:
-    """The paper's path model on the kit's construct scores, outcomes correlated or not."""
+def shipped_survey_meta(data: str) -> dict:
+    """What a fixture on the kit's own survey records: how its data were made, and the survey
+    file with its SHA-256 (the tests check it, so stale fixtures fail loudly after the file changes)."""
     path = settings.SHIPPED_SURVEY_FILE
-    scores = survey.score_constructs(survey.load_survey(path))
-    meta = {
-        "data": "helpers.survey.score_constructs(helpers.survey.load_survey())",
+    return {
+        "data": data,
         "survey_file": path.relative_to(REPO_ROOT).as_posix(),
-        # The test checks this, so stale fixtures fail loudly after the survey file changes.
         "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
     }
+
+
+def kit_jobs() -> list[dict]:
+    """The paper's path model on the kit's construct scores, outcomes correlated or not."""
+    scores = survey.score_constructs(survey.load_survey())
+    meta = shipped_survey_meta("helpers.survey.score_constructs(helpers.survey.load_survey())")
     jobs = [
         _job(f"kit_paper_model_{name}", scores, paper_model.model_syntax(correlated_outcomes=flag), meta)
         for name, flag in (("correlated", True), ("orthogonal", False))
@@ -200,16 +205,14 @@ def kit_jobs() -> list[dict]:
     return [*jobs, _job("kit_paper_model_defined", scores, KIT_DEFINED, meta)]
 
 
+ITEMS_DATA = "helpers.measurement.recoded_items(helpers.survey.load_survey())"
+
+
 def items_jobs() -> list[dict]:
     """The measurement models of lesson 08 on the kit's 25 recoded items: the six-factor CFA
     (with lavaan's cfa()), the latent SEM of Figure 2 and the CFA with a common latent factor."""
-    path = settings.SHIPPED_SURVEY_FILE
-    items = measurement.recoded_items(survey.load_survey(path))
-    meta = {
-        "data": "helpers.measurement.recoded_items(helpers.survey.load_survey())",
-        "survey_file": path.relative_to(REPO_ROOT).as_posix(),
-        "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-    }
+    items = measurement.recoded_items(survey.load_survey())
+    meta = shipped_survey_meta(ITEMS_DATA)
     return [
         _job("kit_items_cfa", items, measurement.cfa_syntax(), meta, function="cfa"),
         _job("kit_items_latent_sem", items, measurement.latent_sem_syntax(), meta),
@@ -218,13 +221,8 @@ def items_jobs() -> list[dict]:
 
 def items_method_jobs() -> list[dict]:
     """The CFA with a common latent (method) factor on the kit's items, for MEASUREMENT_DIR."""
-    path = settings.SHIPPED_SURVEY_FILE
-    items = measurement.recoded_items(survey.load_survey(path))
-    meta = {
-        "data": "helpers.measurement.recoded_items(helpers.survey.load_survey())",
-        "survey_file": path.relative_to(REPO_ROOT).as_posix(),
-        "survey_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-    }
+    items = measurement.recoded_items(survey.load_survey())
+    meta = shipped_survey_meta(ITEMS_DATA)
     syntax = measurement.common_latent_factor_syntax()
     return [_job("kit_items_common_latent_factor", items, syntax, meta, function="cfa")]
 

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from helpers.sem.likelihood import ml_covariance, normal_loglik
+
 LOG_2PI = np.log(2 * np.pi)
 
 
@@ -135,19 +137,11 @@ def independence_loglik(data: IncompleteData, fixed_x: list[int]) -> float:
         variance = column.var()
         total += -0.5 * len(column) * (LOG_2PI + np.log(variance) + 1.0)
     if fixed_x:
-        total += complete_loglik(data.values[:, fixed_x])
+        total += covariates_loglik(data.values[:, fixed_x])
     return total
 
 
-def complete_loglik(values: np.ndarray) -> float:
-    """log L of complete data at their own ML mean and covariance: -N/2 (p log 2π + log|S| + p)."""
-    n, p = values.shape
-    centred = values - values.mean(axis=0)
-    _, logdet = np.linalg.slogdet(centred.T @ centred / n)
-    return float(-0.5 * n * (p * LOG_2PI + logdet + p))
-
-
-def moment_count(n_observed: int, n_fixed_x: int) -> int:
-    """Means, variances and covariances a mean-structure model is fitted to: p(p+1)/2 + p,
-    less the fixed.x covariates' own p_x(p_x+1)/2 + p_x (lavaan's count)."""
-    return n_observed * (n_observed + 3) // 2 - n_fixed_x * (n_fixed_x + 3) // 2
+def covariates_loglik(values: np.ndarray) -> float:
+    """log L of complete covariates at their own ML mean and covariance (what fixed.x takes as given)."""
+    sample = ml_covariance(values)
+    return float(normal_loglik(sample, sample, len(values)))

@@ -20,8 +20,8 @@ from scipy import optimize
 
 from helpers.sem import closed_form, fiml, information, scoring, semopy_estimator
 from helpers.sem import fit_measures as measures
-from helpers.sem.errors import ConvergenceError, DataError, NotIdentifiedError
-from helpers.sem.fit import SemFit, _check_counts, _numeric_columns, _warn_negative_variances
+from helpers.sem.errors import ConvergenceError, DataError
+from helpers.sem.fit import SemFit, _check_counts, _numeric_columns, _polished, _warn_negative_variances
 from helpers.sem.representation import ram
 from helpers.sem.specification import specify
 
@@ -40,7 +40,7 @@ def fit_fiml(syntax: str, data: pd.DataFrame, *, max_iterations: int = 10_000, s
     _check_answers(list(frame.columns), incomplete)
     mean, cov = fiml.em_moments(incomplete)
     _check_moments(cov)
-    _check_fiml_counts(spec)
+    _check_counts(spec, means=True)
     start = _start(syntax, spec, frame, mean, cov, max_iterations)
     fit = FimlFit(spec, incomplete, mean, cov, start, len(data) - len(frame))
     fit = _maximized(fit, max_iterations, polish=standard_errors)
@@ -86,21 +86,10 @@ def _check_moments(cov: np.ndarray) -> None:
         )
 
 
-def _check_fiml_counts(spec) -> None:
-    p, p_x = len(spec.names.observed), len(spec.names.exogenous_observed)
-    moments = fiml.moment_count(p, p_x)
-    if spec.n_free > moments:
-        raise NotIdentifiedError(
-            f"the model is not identified: it has {spec.n_free} free parameters (intercepts included) "
-            f"but the data give only {moments} means, variances and covariances to estimate them from."
-        )
-
-
 def _start(syntax, spec, frame, mean, cov, max_iterations) -> np.ndarray:
     """Start from the complete-data ML fit to the EM covariances (the same parameters, numbered
     first), with intercepts that reproduce the EM means."""
     covariance_spec = specify(syntax)
-    _check_counts(covariance_spec, len(frame))
     try:
         theta = closed_form.estimates(closed_form.structure(covariance_spec), cov)
     except closed_form.NotClosedForm:
@@ -141,20 +130,8 @@ def _maximized(fit: FimlFit, max_iterations: int, polish: bool = True) -> FimlFi
     if not np.all(np.isfinite(result.x)):
         raise ConvergenceError("the FIML optimiser did not converge (the estimates diverged)")
     fit = fit.at(result.x)
-    for _ in range(4 if polish else 0):
-        gradient = fit.gradient_at(fit.theta)
-        if np.max(np.abs(gradient)) < 1e-9:
-            break
-        try:
-            step = np.linalg.solve(fit.information, gradient)
-        except np.linalg.LinAlgError:
-            break
-        candidate = fit.at(fit.theta - step)
-        if not candidate.objective <= fit.objective + 1e-12:
-            break
-        if np.max(np.abs(step)) < 1e-6:  # the curvature barely moves over so short a step: keep it
-            candidate.__dict__["information"] = fit.information
-        fit = candidate
+    if polish:
+        fit = _polished(fit, steps=4, tolerance=1e-9, keep_curvature=True)
     if np.max(np.abs(fit.gradient_at(fit.theta))) > 1e-6:
         raise ConvergenceError(
             f"the FIML optimiser did not converge ({result.message}). Check the model, rescale "
@@ -244,7 +221,7 @@ class FimlFit(SemFit):
     @cached_property
     def _covariates_loglik(self) -> float:
         positions = self.fixed_x_positions
-        return fiml.complete_loglik(self.data.values[:, positions]) if positions else 0.0
+        return fiml.covariates_loglik(self.data.values[:, positions]) if positions else 0.0
 
     @property
     def chisq(self) -> float:
@@ -253,16 +230,11 @@ class FimlFit(SemFit):
 
     @property
     def df(self) -> int:
-        return fiml.moment_count(len(self.observed), len(self.fixed_x)) - self.npar
+        return measures.degrees_of_freedom(len(self.observed), self.npar, len(self.fixed_x), means=True)
 
     @property
     def baseline_chisq(self) -> float:
         return 2 * (self.unrestricted_loglik - self.baseline_loglik)
-
-    @property
-    def baseline_df(self) -> int:
-        p, p_x = len(self.observed), len(self.fixed_x)
-        return fiml.moment_count(p, p_x) - 2 * (p - p_x)
 
     def fit_measures(self) -> pd.Series:
         """lavaan's ``fitMeasures()`` for a FIML fit (GFI and AGFI, which lavaan bases on the

@@ -60,7 +60,8 @@ def fit_sem(
 
         if estimator != "auto":
             raise ValueError(
-                'estimator applies to complete data; with missing="ml" the kit maximizes the FIML likelihood'
+                f'estimator="{estimator}" cannot be combined with missing="ml": FIML has its own '
+                'optimiser. Leave estimator out (or "auto").'
             )
         return fit_fiml(syntax, data, max_iterations=max_iterations)
     spec = specify(syntax)
@@ -68,7 +69,7 @@ def fit_sem(
         data = complete_cases(data, spec)
     values = observed_values(data, spec)
     sample_cov = likelihood.ml_covariance(values)
-    _check_counts(spec, len(values))
+    _check_counts(spec)
     theta, used = _estimate(spec, data, sample_cov, estimator, max_iterations)
     fit = SemFit(spec, ram(spec), values, sample_cov, theta, used)
     if used in ("scoring", "semopy"):
@@ -110,13 +111,16 @@ def _numeric_columns(data: pd.DataFrame, spec: Specification) -> pd.DataFrame:
 def observed_values(data: pd.DataFrame, spec: Specification) -> np.ndarray:
     """The observed variables' columns as a numeric array, or a ``DataError`` saying what is wrong."""
     observed = list(spec.names.observed)
-    values = _numeric_columns(data, spec).to_numpy()
-    if np.isnan(values).any():
+    frame = _numeric_columns(data, spec)
+    blank = frame.isna()
+    if blank.any().any():
+        columns = ", ".join(f"{column} ({count})" for column, count in blank.sum().items() if count)
         raise DataError(
-            'the data have missing values: fit_sem(..., missing="ml") uses every answer (full-'
-            'information ML, lavaan\'s missing = "ml"); missing="listwise" leaves out the incomplete '
-            "cases, as lavaan's default does"
+            f"{int(blank.any(axis=1).sum())} of {len(frame)} cases have missing values, in {columns}. "
+            'fit_sem(..., missing="ml") uses every value each case has (full-information ML, lavaan\'s '
+            'missing = "ml"); missing="listwise" leaves out the incomplete cases, as lavaan\'s default does'
         )
+    values = frame.to_numpy()
     check_positive_definite(values, observed)
     return values
 
@@ -136,13 +140,14 @@ def check_positive_definite(values: np.ndarray, observed: list[str]) -> None:
         )
 
 
-def _check_counts(spec: Specification, n: int) -> None:
+def _check_counts(spec: Specification, means: bool = False) -> None:
     p, p_x = len(spec.names.observed), len(spec.names.exogenous_observed)
-    moments = measures.sample_moments(p, p_x)
+    moments = measures.sample_moments(p, p_x, means)
     if spec.n_free > moments:
+        what = "means, variances and covariances" if means else "variances and covariances"
         raise NotIdentifiedError(
             f"the model is not identified: it has {spec.n_free} free parameters but the data give "
-            f"only {moments} variances and covariances to estimate them from (df = {moments - spec.n_free}). "
+            f"only {moments} {what} to estimate them from (df = {moments - spec.n_free}). "
             "Fix some parameters (e.g. a loading to 1) or remove paths or covariances."
         )
 
@@ -167,20 +172,24 @@ def _estimate(spec, data, sample_cov, estimator: str, max_iterations: int) -> tu
     return semopy_estimator.estimates(spec, data, sample_cov, max_iterations), "semopy"
 
 
-def _polished(fit: SemFit, steps: int = 5) -> SemFit:
-    """A few Fisher-scoring steps θ - I(θ)⁻¹ ∇F(θ) from semopy's solution: the optimiser stops
-    near the optimum (about 1e-6 relative), these steps reach it to rounding, as lavaan does."""
+def _polished(fit: SemFit, steps: int = 5, tolerance: float = 1e-12, keep_curvature: bool = False) -> SemFit:
+    """A few steps θ - I(θ)⁻¹ ∇F(θ) with the fit's own information from an optimiser's solution:
+    optimisers stop near the optimum (about 1e-6 relative), these steps reach it to rounding, as
+    lavaan does; they stop once no gradient exceeds ``tolerance``. ``keep_curvature``: after a step
+    shorter than 1e-6 the information (costly for FIML, a numerical Hessian) is kept, not redone."""
     for _ in range(steps):
         gradient = fit.gradient_at(fit.theta)
-        if np.max(np.abs(gradient)) < 1e-12:
+        if np.max(np.abs(gradient)) < tolerance:
             break
         try:
             step = np.linalg.solve(fit.information, gradient)
         except np.linalg.LinAlgError:
             break
-        candidate = SemFit(fit.spec, fit.ram, fit.values, fit.sample_cov, fit.theta - step, fit.estimator)
-        if not candidate.chisq <= fit.chisq + 1e-12 * max(fit.chisq, 1.0):
+        candidate = fit.at(fit.theta - step)
+        if not candidate.objective <= fit.objective + 1e-12 * max(abs(fit.objective), 1.0):
             break
+        if keep_curvature and np.max(np.abs(step)) < 1e-6:
+            candidate.__dict__["information"] = fit.information
         fit = candidate
     return fit
 
@@ -210,6 +219,15 @@ class SemFit:
     def __init__(self, spec: Specification, model: Ram, values, sample_cov, theta, estimator: str):
         self.spec, self.ram, self.values = spec, model, values
         self.sample_cov, self.theta, self.estimator = sample_cov, np.asarray(theta, dtype=float), estimator
+
+    def at(self, theta: np.ndarray) -> SemFit:
+        """The same model and data at other parameter values."""
+        return SemFit(self.spec, self.ram, self.values, self.sample_cov, theta, self.estimator)
+
+    @property
+    def objective(self) -> float:
+        """F_ML at the estimates (χ² / N), what the estimators minimize."""
+        return self.chisq / self.n
 
     syntax = property(lambda self: self.spec.syntax)
     observed = property(lambda self: list(self.spec.names.observed))

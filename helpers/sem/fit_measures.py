@@ -17,20 +17,23 @@ from helpers.sem.likelihood import ml_discrepancy
 # --- counting ---------------------------------------------------------------------------------
 
 
-def sample_moments(n_observed: int, n_fixed_x: int = 0) -> int:
+def sample_moments(n_observed: int, n_fixed_x: int = 0, means: bool = False) -> int:
     """Variances and covariances the model is fitted to: p(p+1)/2, minus the p_x(p_x+1)/2 of
-    the covariates' block when ``fixed.x`` fixes it at its sample values (lavaan's count)."""
-    return n_observed * (n_observed + 1) // 2 - n_fixed_x * (n_fixed_x + 1) // 2
+    the covariates' block when ``fixed.x`` fixes it at its sample values (lavaan's count); with
+    a mean structure (``means``, as FIML has), the p - p_x means of the non-covariates too."""
+    covariances = n_observed * (n_observed + 1) // 2 - n_fixed_x * (n_fixed_x + 1) // 2
+    return covariances + (n_observed - n_fixed_x if means else 0)
 
 
-def degrees_of_freedom(n_observed: int, n_free: int, n_fixed_x: int = 0) -> int:
+def degrees_of_freedom(n_observed: int, n_free: int, n_fixed_x: int = 0, means: bool = False) -> int:
     """df = sample moments - free parameters (equality-constrained parameters count once)."""
-    return sample_moments(n_observed, n_fixed_x) - n_free
+    return sample_moments(n_observed, n_fixed_x, means) - n_free
 
 
 def baseline_degrees_of_freedom(n_observed: int, n_fixed_x: int = 0) -> int:
     """df of lavaan's baseline (independence) model, whose only free parameters are the variances
-    of the non-covariates: p(p-1)/2 - p_x(p_x-1)/2."""
+    of the non-covariates: p(p-1)/2 - p_x(p_x-1)/2. With a mean structure the baseline also
+    frees the non-covariates' means, which adds as many moments as parameters: the same df."""
     return sample_moments(n_observed, n_fixed_x) - (n_observed - n_fixed_x)
 
 
