@@ -80,12 +80,12 @@ def cfa_fit(measures: pd.Series) -> str:
         text += (
             f" The model estimates {parameters:.0f} parameters from {firms:.0f} firms, fewer than the "
             f"{FIRMS_PER_PARAMETER} firms per parameter of Bentler & Chou's (1987) rule of thumb; in samples "
-            "that small relative to the model, ML's χ² tends to reject correct models too often"
+            "that small relative to the model, "
         )
         text += (
-            "."
+            "ML's χ² tends to reject correct models too often, so the rejection may overstate the misfit."
             if measures["pvalue"] < ALPHA
-            else ", and it has little power to detect a wrong one, so its failure to reject says even less."
+            else "ML's χ² has little power to detect a wrong model, so its failure to reject says even less."
         )
     return text
 
